@@ -1,0 +1,350 @@
+//! Citations, resolved: every key checked against the reference files, then formatted by
+//! hayagriva's CSL engine in two phases (register every citation, then `finish` once) so that
+//! disambiguation (2025a/b/c) is decided for the whole brief at once.
+
+pub mod html;
+pub mod references;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hayagriva::archive::{locales, ArchivedStyle};
+use hayagriva::citationberg::taxonomy::Locator as CslLocator;
+use hayagriva::citationberg::{IndependentStyle, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, Entry,
+    LocatorPayload, SpecificLocator,
+};
+
+use crate::citation_syntax::{CiteItem, LocatorKind};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::html::safe_url;
+use crate::meta::CitationOrder;
+use crate::parse::{Citation, Document};
+use html::{
+    tidy_punctuation, write_citation_html, write_html, write_plain, HtmlOptions, ItemDecoration,
+};
+use references::{field_span, References};
+
+/// The formatted citations and reference list of the whole brief.
+#[derive(Debug)]
+pub struct ResolvedCitations {
+    /// HTML for each citation, in the order of [`Document::citations`] followed by figure sources.
+    pub citations: Vec<String>,
+    /// The reference list, in the style's order.
+    pub entries: Vec<ReferenceEntry>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReferenceEntry {
+    pub key: String,
+    /// The formatted reference, escaped, with its URL linked.
+    pub html: String,
+    /// The same as plain text.
+    pub text: String,
+    /// Links to the source (URL, DOI), safe to put in `href`.
+    pub links: Vec<String>,
+    /// False when the author's own reference list omits this source.
+    pub listed: bool,
+    /// Indexes of the citations that cite it, in reading order.
+    pub cited_at: Vec<usize>,
+}
+
+/// The anchor id of citation `index` (0-based) in the pages.
+pub fn citation_anchor(index: usize) -> String {
+    format!("cite-{}", index + 1)
+}
+
+/// The anchor id of a reference entry.
+pub fn reference_anchor(key: &str) -> String {
+    format!("ref-{key}")
+}
+
+/// Formats `citations` (the text's, then the figures') and the reference list.
+pub fn resolve_citations(
+    document: &Document,
+    references: &References,
+    citations: &[Citation],
+) -> Result<ResolvedCitations, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    check_keys(citations, references, &mut diagnostics);
+    let style = load_style(document).map_err(|d| {
+        diagnostics.push(d);
+        std::mem::take(&mut diagnostics)
+    });
+    let listed_keys = nocite_keys(document, references, &mut diagnostics);
+    let mut style = match style {
+        Ok(style) if diagnostics.is_empty() => style,
+        _ => return Err(diagnostics),
+    };
+    if document.meta.citation_order == CitationOrder::AsWritten {
+        style.citation.sort = None;
+    }
+    let locales = locales();
+
+    // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
+    let mut in_list: BTreeSet<&str> = listed_keys.iter().map(String::as_str).collect();
+    for citation in citations {
+        in_list.extend(citation.items.iter().map(|item| item.key.as_str()));
+    }
+    let list_entries: Vec<&Entry> = in_list
+        .iter()
+        .filter_map(|key| references.library.get(key))
+        .collect();
+
+    // hayagriva letters same-author-same-year entries (2025a, b, c) in first-citation order, but
+    // APA wants reference-list order. So: learn the list order, then cite every entry once,
+    // hidden, in that order before the real citations.
+    let order = list_order(&style, &locales, &list_entries);
+    let mut driver = BibliographyDriver::new();
+    let hidden: Vec<_> = order
+        .iter()
+        .map(|entry| CitationItem::new(*entry, None, None, true, None))
+        .collect();
+    driver.citation(CitationRequest::from_items(hidden, &style, &locales));
+    for citation in citations {
+        let items = citation
+            .items
+            .iter()
+            .filter_map(|item| citation_item(item, references, citation.narrative))
+            .collect::<Vec<_>>();
+        driver.citation(CitationRequest::from_items(items, &style, &locales));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(&style, None, &locales));
+
+    let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, citation) in citations.iter().enumerate() {
+        for item in &citation.items {
+            let places = cited_at.entry(item.key.as_str()).or_default();
+            if places.last() != Some(&index) {
+                places.push(index);
+            }
+        }
+    }
+
+    let formatted_citations = rendered
+        .citations
+        .iter()
+        .skip(1)
+        .zip(citations)
+        .map(|(rendered, citation)| citation_html(&rendered.citation, citation))
+        .collect();
+    let entries = rendered
+        .bibliography
+        .map(|bibliography| bibliography.items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|item| {
+            let options = HtmlOptions {
+                link_urls: true,
+                ..HtmlOptions::default()
+            };
+            let entry = references.library.get(&item.key);
+            ReferenceEntry {
+                html: tidy_punctuation(&write_html(&item.content, &options)),
+                text: write_plain(&item.content),
+                links: entry.map(entry_links).unwrap_or_default(),
+                listed: references
+                    .info
+                    .get(&item.key)
+                    .is_none_or(|info| info.listed),
+                cited_at: cited_at.get(item.key.as_str()).cloned().unwrap_or_default(),
+                key: item.key,
+            }
+        })
+        .collect();
+    Ok(ResolvedCitations {
+        citations: formatted_citations,
+        entries,
+    })
+}
+
+/// Every unknown key, at its place in the text, with the closest known key as a hint.
+fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut Diagnostics) {
+    for citation in citations {
+        for item in &citation.items {
+            if references.library.get(&item.key).is_some() {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(format!("unknown citation key `{}`", item.key))
+                .at(
+                    &citation.file,
+                    item.key_span.clone(),
+                    "no entry with this key in the references",
+                );
+            diagnostic = match closest(&item.key, references.library.keys()) {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.hint("add an entry with this key to the references file"),
+            };
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+fn load_style(document: &Document) -> Result<IndependentStyle, Diagnostic> {
+    let name = document.meta.csl.as_str();
+    let unknown = || {
+        let names: Vec<&str> = ArchivedStyle::all()
+            .iter()
+            .flat_map(|s| s.names().iter().copied())
+            .collect();
+        let hint = match closest(name, names.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{suggestion}`? Built-in styles include apa, chicago-author-date, ieee, modern-language-association"),
+            None => "built-in styles include apa, chicago-author-date, ieee, modern-language-association".to_string(),
+        };
+        Diagnostic::new(format!("unknown citation style `{name}`"))
+            .at(
+                &document.index,
+                field_span(document, "csl", name),
+                "not a built-in style",
+            )
+            .hint(hint)
+    };
+    match ArchivedStyle::by_name(name).map(ArchivedStyle::get) {
+        Some(Style::Independent(style)) => Ok(style),
+        _ => Err(unknown()),
+    }
+}
+
+/// The keys `nocite` adds to the reference list (`@*` adds every entry).
+fn nocite_keys(
+    document: &Document,
+    references: &References,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let mut keys = Vec::new();
+    for raw in &document.meta.nocite.0 {
+        let key = raw.trim().trim_start_matches('@');
+        if key == "*" {
+            keys.extend(references.library.keys().map(str::to_string));
+        } else if references.library.get(key).is_some() {
+            keys.push(key.to_string());
+        } else {
+            let mut diagnostic = Diagnostic::new(format!("unknown key `{key}` in `nocite`")).at(
+                &document.index,
+                field_span(document, "nocite", raw),
+                "no entry with this key",
+            );
+            if let Some(suggestion) = closest(key, references.library.keys()) {
+                diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+    keys
+}
+
+/// The entries in the order the style sorts its reference list.
+fn list_order<'a>(
+    style: &IndependentStyle,
+    locales: &[hayagriva::citationberg::Locale],
+    entries: &[&'a Entry],
+) -> Vec<&'a Entry> {
+    let mut driver = BibliographyDriver::new();
+    let items = entries
+        .iter()
+        .map(|entry| CitationItem::with_entry(*entry))
+        .collect();
+    driver.citation(CitationRequest::from_items(items, style, locales));
+    let rendered = driver.finish(BibliographyRequest::new(style, None, locales));
+    let Some(bibliography) = rendered.bibliography else {
+        return entries.to_vec();
+    };
+    let by_key: BTreeMap<&str, &'a Entry> =
+        entries.iter().map(|entry| (entry.key(), *entry)).collect();
+    bibliography
+        .items
+        .iter()
+        .filter_map(|item| by_key.get(item.key.as_str()).copied())
+        .collect()
+}
+
+/// `None` only for an unknown key, which `check_keys` has already reported.
+fn citation_item<'a>(
+    item: &'a CiteItem,
+    references: &'a References,
+    narrative: bool,
+) -> Option<CitationItem<'a, Entry>> {
+    let entry = references.library.get(&item.key)?;
+    let locator = item.locator.as_ref().map(|locator| {
+        SpecificLocator(
+            csl_locator(locator.kind),
+            LocatorPayload::Str(&locator.value),
+        )
+    });
+    let purpose = if narrative {
+        Some(CitePurpose::Prose)
+    } else if item.suppress_author {
+        Some(CitePurpose::Year)
+    } else {
+        None
+    };
+    Some(CitationItem::new(entry, locator, None, false, purpose))
+}
+
+fn csl_locator(kind: LocatorKind) -> CslLocator {
+    match kind {
+        LocatorKind::Book => CslLocator::Book,
+        LocatorKind::Chapter => CslLocator::Chapter,
+        LocatorKind::Column => CslLocator::Column,
+        LocatorKind::Figure => CslLocator::Figure,
+        LocatorKind::Folio => CslLocator::Folio,
+        LocatorKind::Issue => CslLocator::Issue,
+        LocatorKind::Line => CslLocator::Line,
+        LocatorKind::Note => CslLocator::Note,
+        LocatorKind::Opus => CslLocator::Opus,
+        LocatorKind::Page => CslLocator::Page,
+        LocatorKind::Paragraph => CslLocator::Paragraph,
+        LocatorKind::Part => CslLocator::Part,
+        LocatorKind::Section => CslLocator::Section,
+        LocatorKind::SubVerbo => CslLocator::SubVerbo,
+        LocatorKind::Verse => CslLocator::Verse,
+        LocatorKind::Volume => CslLocator::Volume,
+        LocatorKind::Table => CslLocator::Table,
+    }
+}
+
+/// A citation's HTML: each item linked to its entry, prefixes and suffixes in place, short names.
+fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation) -> String {
+    let items: Vec<ItemDecoration<'_>> = citation
+        .items
+        .iter()
+        .map(|item| ItemDecoration {
+            href: format!("#{}", reference_anchor(&item.key)),
+            prefix: &item.prefix,
+            suffix: &item.suffix,
+        })
+        .collect();
+    let body = write_citation_html(
+        rendered,
+        &HtmlOptions {
+            items: &items,
+            use_aliases: true,
+            link_urls: false,
+        },
+    );
+    // hayagriva drops the parentheses when an item is year-only (`[-@key]`); put them back.
+    let needs_parens =
+        !citation.narrative && citation.items.iter().any(|item| item.suppress_author);
+    if needs_parens {
+        format!("({body})")
+    } else {
+        body
+    }
+}
+
+/// The entry's links: its URL and its DOI as a doi.org link, when safe.
+fn entry_links(entry: &Entry) -> Vec<String> {
+    let mut links = Vec::new();
+    if let Some(url) = entry.url() {
+        if let Some(url) = safe_url(url.value.as_str()) {
+            links.push(url.to_string());
+        }
+    }
+    if let Some(doi) = entry.doi() {
+        links.push(format!(
+            "https://doi.org/{}",
+            doi.trim().trim_start_matches("https://doi.org/")
+        ));
+    }
+    links
+}

@@ -1,0 +1,210 @@
+//! Errors an author can act on: a message, the file, line and column, the offending line and a hint,
+//! rendered like rustc does (through codespan-reporting).
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config};
+
+/// A file the author wrote, kept whole so that errors can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to the author (relative to the brief's folder where possible).
+    pub name: String,
+    /// The file's text, with any UTF-8 byte-order mark removed.
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Byte offset of the start of a 1-based line (the end of the text if there are fewer lines).
+    pub fn line_offset(&self, line: usize) -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        self.text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(self.text.len(), |(i, _)| i + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One problem found while building, with where it is.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub message: String,
+    pub location: Option<(Arc<SourceFile>, Range<usize>)>,
+    /// Printed under the offending line, next to the carets.
+    pub label: String,
+    /// "did you mean `csis2025`?" and the like.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            hint: None,
+        }
+    }
+
+    /// Points at `span` (a byte range) in `file`.
+    pub fn at(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
+        let len = file.text.len();
+        let start = floor_char_boundary(&file.text, span.start.min(len));
+        let end = floor_char_boundary(&file.text, span.end.clamp(start, len));
+        self.location = Some((Arc::clone(file), start..end));
+        self.label = label.into();
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `file:line:col`, or just the file name, or nothing.
+    pub fn position(&self) -> Option<String> {
+        self.location.as_ref().map(|(file, span)| {
+            let (line, col) = file.line_col(span.start);
+            format!("{}:{line}:{col}", file.name)
+        })
+    }
+
+    /// The rustc-like text: `error: …`, the location, the quoted line with carets, the hint.
+    pub fn render(&self) -> String {
+        let mut diagnostic = CsDiagnostic::error().with_message(&self.message);
+        if let Some(hint) = &self.hint {
+            diagnostic = diagnostic.with_notes(vec![format!("help: {hint}")]);
+        }
+        match &self.location {
+            Some((file, span)) => {
+                let simple = SimpleFile::new(file.name.as_str(), file.text.as_str());
+                let diagnostic = diagnostic.with_labels(vec![
+                    Label::primary((), span.clone()).with_message(&self.label)
+                ]);
+                term::emit_into_string(&Config::default(), &simple, &diagnostic)
+                    .unwrap_or_else(|_| format!("error: {}\n", self.message))
+            }
+            None => {
+                let simple = SimpleFile::new("", "");
+                term::emit_into_string(&Config::default(), &simple, &diagnostic)
+                    .unwrap_or_else(|_| format!("error: {}\n", self.message))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position() {
+            Some(position) => write!(f, "{position}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Everything that stopped a build. Building goes on after a recoverable problem so that the author
+/// sees every unknown key at once, not one per run.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing went wrong, else every problem.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out: String = self
+            .0
+            .iter()
+            .map(Diagnostic::render)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let count = self.0.len();
+        out.push_str(&format!(
+            "\nerror: build failed with {count} error{}; the previous site was left as it was\n",
+            if count == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest of `candidates` to `wanted`, if it is close enough to be a likely typo.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(wanted, c), c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// A diagnostic about a whole file (it could not be read, or is missing).
+pub fn file_error(path: &Path, message: impl fmt::Display) -> Diagnostic {
+    Diagnostic::new(format!("{}: {message}", path.display()))
+}

@@ -1,0 +1,238 @@
+//! Figure data files: CSV with a header row, optionally preceded by `# ` comment lines holding
+//! YAML metadata (`unit`, `sources`, `notes`) so that the file carries its own provenance.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{closest, Diagnostic, SourceFile};
+
+/// What a data file says about its numbers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataMeta {
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Citation syntax: `[@usgs2025]`.
+    #[serde(default)]
+    pub sources: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+const DATA_META_FIELDS: &[&str] = &["unit", "sources", "notes"];
+
+/// A parsed data file.
+#[derive(Debug, Clone)]
+pub struct DataTable {
+    pub file: Arc<SourceFile>,
+    pub meta: DataMeta,
+    /// Byte range of the metadata lines (for errors in `sources`).
+    pub meta_span: Range<usize>,
+    pub columns: Vec<String>,
+    pub rows: Vec<DataRow>,
+    /// Byte range of the header row.
+    pub header_span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DataRow {
+    pub cells: Vec<String>,
+    /// Byte range of each cell in the file.
+    pub spans: Vec<Range<usize>>,
+}
+
+/// One column of labels and one of numbers, ready to draw.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub labels: Vec<String>,
+    pub values: Vec<f64>,
+}
+
+pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
+    let text = &file.text;
+    let (meta, meta_span) = parse_meta(file)?;
+    let body = &text[meta_span.end..];
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| {
+            let at = error.position().map_or(0, |p| p.byte() as usize) + meta_span.end;
+            Diagnostic::new(format!("cannot read CSV: {error}")).at(
+                file,
+                at..line_end(text, at),
+                "here",
+            )
+        })?;
+        let start = record.position().map_or(0, |p| p.byte() as usize) + meta_span.end;
+        records.push((start, record));
+    }
+    let mut records = records
+        .into_iter()
+        .filter(|(_, r)| !(r.len() == 1 && r[0].trim().is_empty()));
+    let Some((header_start, header)) = records.next() else {
+        return Err(Diagnostic::new("the data file has no header row").at(
+            file,
+            meta_span.end..text.len(),
+            "expected a header like `region,value`",
+        ));
+    };
+    let columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+    let header_span = header_start..line_end(text, header_start);
+    let mut rows = Vec::new();
+    for (start, record) in records {
+        let spans = cell_spans(text, start, &record);
+        if record.len() != columns.len() {
+            return Err(Diagnostic::new(format!(
+                "this row has {} cells but the header has {} columns",
+                record.len(),
+                columns.len()
+            ))
+            .at(file, start..line_end(text, start), "ragged row")
+            .hint(format!(
+                "the columns are: {}; quote cells that contain commas",
+                columns.join(", ")
+            )));
+        }
+        rows.push(DataRow {
+            cells: record.iter().map(|c| c.trim().to_string()).collect(),
+            spans,
+        });
+    }
+    if rows.is_empty() {
+        return Err(Diagnostic::new("the data file has a header but no rows")
+            .at(file, header_span.clone(), "header only")
+            .hint("add one row per category under the header"));
+    }
+    Ok(DataTable {
+        file: Arc::clone(file),
+        meta,
+        meta_span,
+        columns,
+        rows,
+        header_span,
+    })
+}
+
+/// The leading `#` lines, read as YAML.
+fn parse_meta(file: &Arc<SourceFile>) -> Result<(DataMeta, Range<usize>), Diagnostic> {
+    let text = &file.text;
+    let mut end = 0;
+    let mut yaml = String::new();
+    let mut line_starts = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with('#') {
+            break;
+        }
+        line_starts.push(end);
+        let content = line.trim_start_matches('#');
+        yaml.push_str(content.strip_prefix(' ').unwrap_or(content));
+        end += line.len();
+    }
+    if yaml.trim().is_empty() {
+        return Ok((DataMeta::default(), 0..end));
+    }
+    let meta =
+        serde_yaml::from_str(&yaml).map_err(|error| {
+            let line = error
+                .location()
+                .map_or(1, |l| l.line())
+                .clamp(1, line_starts.len().max(1));
+            let at = line_starts.get(line - 1).copied().unwrap_or(0);
+            let message = error.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            let mut diagnostic = Diagnostic::new(format!("invalid data file metadata: {message}"))
+                .at(file, at..line_end(text, at), "in this `#` line");
+            if let Some(field) = message
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+            {
+                if let Some(suggestion) = closest(field, DATA_META_FIELDS.iter().copied()) {
+                    diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
+                }
+            }
+            diagnostic
+        })?;
+    Ok((meta, 0..end))
+}
+
+impl DataTable {
+    /// The index of column `name`, or an error pointing at `at` that lists the real columns.
+    pub fn column(
+        &self,
+        name: &str,
+        spec_file: &Arc<SourceFile>,
+        at: Range<usize>,
+    ) -> Result<usize, Diagnostic> {
+        self.columns.iter().position(|c| c == name).ok_or_else(|| {
+            let mut diagnostic = Diagnostic::new(format!(
+                "no column `{name}` in {}",
+                self.file.name
+            ))
+            .at(spec_file, at, "unknown column");
+            let hint = format!("the columns are: {}", self.columns.join(", "));
+            diagnostic = match closest(name, self.columns.iter().map(String::as_str)) {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`? {hint}")),
+                None => diagnostic.hint(hint),
+            };
+            diagnostic
+        })
+    }
+
+    /// Labels from one column and numbers from another; a cell that is not a number is an error
+    /// at its own line and column.
+    pub fn series(&self, label: usize, value: usize) -> Result<Series, Diagnostic> {
+        let mut series = Series {
+            labels: Vec::new(),
+            values: Vec::new(),
+        };
+        for row in &self.rows {
+            let cell = &row.cells[value];
+            let number = parse_number(cell).ok_or_else(|| {
+                Diagnostic::new(format!(
+                    "`{cell}` is not a number (column `{}`)",
+                    self.columns[value]
+                ))
+                .at(&self.file, row.spans[value].clone(), "expected a number")
+                .hint(
+                    "write plain numbers such as 270000 or 12.5; no units or thousands separators",
+                )
+            })?;
+            series.labels.push(row.cells[label].clone());
+            series.values.push(number);
+        }
+        Ok(series)
+    }
+}
+
+fn parse_number(cell: &str) -> Option<f64> {
+    let value: f64 = cell.trim().parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    let from = from.min(text.len());
+    text[from..].find('\n').map_or(text.len(), |i| from + i)
+}
+
+/// Where each cell of a record starts and ends in the file (quoted cells included).
+fn cell_spans(text: &str, start: usize, record: &csv::StringRecord) -> Vec<Range<usize>> {
+    let line = &text[start..line_end(text, start)];
+    let mut spans = Vec::new();
+    let mut from = 0;
+    for cell in record.iter() {
+        let found = line[from..].find(cell).map_or(from, |i| from + i);
+        let end = (found + cell.len()).min(line.len());
+        spans.push(start + found..start + end.max(found));
+        from = end;
+    }
+    spans
+}

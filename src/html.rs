@@ -1,0 +1,74 @@
+//! Escaping and URL checks for everything that comes from data (titles, URLs, notes).
+
+/// Escapes text for HTML content and double- or single-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Some(url)` when it may become a link: http(s), mailto or relative. Control characters and
+/// whitespace inside the scheme (`java\tscript:`) are how filters get fooled, so any URL holding
+/// them is refused.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(end) if end < path_start => {
+            let scheme = url[..end].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto").then_some(url)
+        }
+        _ => Some(url),
+    }
+}
+
+/// Whether the URL leaves the site (http or https).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<b>AT&T</b> "x" 'y'"#),
+            "&lt;b&gt;AT&amp;T&lt;/b&gt; &quot;x&quot; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn only_web_mail_and_relative_urls_pass() {
+        assert_eq!(
+            safe_url("https://example.org/a?b#c"),
+            Some("https://example.org/a?b#c")
+        );
+        assert_eq!(safe_url("mailto:a@b.org"), Some("mailto:a@b.org"));
+        assert_eq!(
+            safe_url("../references/#ref-x"),
+            Some("../references/#ref-x")
+        );
+        assert_eq!(safe_url("#ref-x"), Some("#ref-x"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("JavaScript:alert(1)"), None);
+        assert_eq!(safe_url("java\tscript:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,x"), None);
+        assert_eq!(safe_url(" "), None);
+    }
+}

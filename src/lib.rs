@@ -1,0 +1,93 @@
+//! `brief` turns a policy brief — Markdown sections with YAML front matter, a references file and
+//! figure data — into a fast, accessible, fully sourced website.
+//!
+//! The pipeline is the module list, each stage with its own output type:
+//! 1. [`load`]: the brief's files → [`load::Project`]
+//! 2. [`parse`]: front matter and Markdown, citations and figure blocks found → [`parse::Document`]
+//! 3. [`resolve`]: citations formatted by a CSL engine, figures drawn → [`resolve::ResolvedDocument`]
+//! 4. [`render`]: pages from Tera templates → [`render::Site`]
+//! 5. [`write`]: minified, written beside the output and swapped into place
+
+pub mod assets;
+pub mod citation_syntax;
+pub mod cite;
+pub mod diagnostic;
+pub mod figure;
+pub mod frontmatter;
+pub mod html;
+pub mod load;
+pub mod meta;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod slug;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use diagnostic::{Diagnostic, Diagnostics};
+
+/// What one build produced, for the summary line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub citations: usize,
+    pub sources: usize,
+    pub figures: usize,
+    pub milliseconds: u128,
+    pub out: PathBuf,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "built {} pages, {} citations, {} sources, {} figures in {} ms → {}",
+            self.pages,
+            self.citations,
+            self.sources,
+            self.figures,
+            self.milliseconds,
+            self.out.display()
+        )
+    }
+}
+
+/// Builds the brief in `root` into `out` (default `root/public`).
+pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary, Diagnostics> {
+    let started = Instant::now();
+    let out = out.map_or_else(|| root.join("public"), Path::to_path_buf);
+    check_output_folder(root, &out)?;
+    let project = load::load(root)?;
+    let document = parse::parse(&project)?;
+    let resolved = resolve::resolve(&project, document)?;
+    let site = render::render(&project, &resolved)?;
+    write::write_site(&site, &out)?;
+    Ok(BuildSummary {
+        pages: site.pages,
+        citations: resolved.all_citations.len(),
+        sources: resolved.citations.entries.len(),
+        figures: resolved.figures.len(),
+        milliseconds: started.elapsed().as_millis(),
+        out,
+    })
+}
+
+/// The output replaces a whole folder: never the brief itself or a folder holding its sources.
+fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (absolute(root), absolute(out));
+    let protected = ["content", "data", "templates", "static", "src", ".git"];
+    let inside_sources = protected
+        .iter()
+        .any(|dir| out_abs.starts_with(root_abs.join(dir)));
+    if out_abs == root_abs || root_abs.starts_with(&out_abs) || inside_sources {
+        return Err(Diagnostic::new(format!(
+            "refusing to write the site to {}: the build replaces that whole folder",
+            out.display()
+        ))
+        .hint("choose an output folder of its own, such as `public/`"));
+    }
+    Ok(())
+}

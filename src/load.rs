@@ -1,0 +1,189 @@
+//! Stage 1, load: read the brief's files from disk (content, templates, static files) into a
+//! [`Project`]. Nothing here interprets them; every read error names its file.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::assets;
+use crate::diagnostic::{file_error, Diagnostic, Diagnostics, SourceFile};
+
+/// The name of the file that holds the brief's metadata.
+pub const INDEX_FILE: &str = "_index.md";
+
+/// Everything read from a brief's folder.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    /// `content/_index.md`: the brief's metadata.
+    pub index: Arc<SourceFile>,
+    /// Every other Markdown file under `content/`, in path order.
+    pub sections: Vec<Arc<SourceFile>>,
+    /// Tera templates by name: the brief's own over the built-in ones.
+    pub templates: BTreeMap<String, Arc<SourceFile>>,
+    /// Static files by path inside the site: the brief's own over the built-in ones.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Project {
+    /// Reads a text file named relative to the brief's folder (a references or data file).
+    pub fn read_source(&self, relative: &str) -> Result<Arc<SourceFile>, Diagnostic> {
+        read_source(&self.root, &self.root.join(relative))
+    }
+}
+
+/// Reads the brief in `root`.
+pub fn load(root: &Path) -> Result<Project, Diagnostics> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Diagnostic::new(format!("no `content/` folder in {}", root.display()))
+            .hint("run `brief build PATH` with the folder that holds content/, data/ and templates/")
+            .into());
+    }
+    let mut diagnostics = Diagnostics::default();
+    let index_path = content.join(INDEX_FILE);
+    let index = match read_source(root, &index_path) {
+        Ok(index) => Some(index),
+        Err(error) => {
+            diagnostics.push(error.hint(
+                "content/_index.md holds the brief's metadata: title, author, date, bibliography, csl",
+            ));
+            None
+        }
+    };
+    let mut sections = Vec::new();
+    for entry in WalkDir::new(&content).sort_by_file_name().min_depth(1) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(&content).to_path_buf();
+                diagnostics.push(file_error(&relative(root, &path), error));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || path == index_path || path.extension().is_none_or(|e| e != "md")
+        {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        match read_source(root, path) {
+            Ok(file) => sections.push(file),
+            Err(error) => diagnostics.push(error),
+        }
+    }
+    let templates = read_templates(root, &mut diagnostics);
+    let static_files = read_static(root, &mut diagnostics);
+    match index {
+        Some(index) if diagnostics.is_empty() => Ok(Project {
+            root: root.to_path_buf(),
+            index,
+            sections,
+            templates,
+            static_files,
+        }),
+        _ => Err(diagnostics),
+    }
+}
+
+fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, Arc<SourceFile>> {
+    let mut templates: BTreeMap<String, Arc<SourceFile>> = assets::TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.to_string(),
+                SourceFile::new(format!("(built-in) templates/{name}"), *text),
+            )
+        })
+        .collect();
+    for (name, path) in files_under(&root.join("templates"), diagnostics) {
+        if !name.ends_with(".html") {
+            continue;
+        }
+        match read_source(root, &path) {
+            Ok(file) => {
+                templates.insert(name, file);
+            }
+            Err(error) => diagnostics.push(error),
+        }
+    }
+    templates
+}
+
+fn read_static(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
+    let mut files: BTreeMap<String, Vec<u8>> = assets::STATIC_FILES
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
+    for (name, path) in files_under(&root.join("static"), diagnostics) {
+        match fs::read(&path) {
+            Ok(bytes) => {
+                files.insert(name, bytes);
+            }
+            Err(error) => diagnostics.push(file_error(&relative(root, &path), error)),
+        }
+    }
+    files
+}
+
+/// Files under `dir` as (path relative to `dir` with `/` separators, full path), in name order.
+fn files_under(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name().min_depth(1) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if !name.split('/').any(|part| part.starts_with('.')) {
+                    files.push((name, entry.path().to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().unwrap_or(dir).to_path_buf();
+                diagnostics.push(file_error(&path, error));
+            }
+        }
+    }
+    files
+}
+
+/// Reads a UTF-8 text file, dropping a byte-order mark; the error names the file.
+pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let shown = relative(root, path);
+    let bytes = fs::read(path).map_err(|error| file_error(&shown, error))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        file_error(
+            &shown,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(SourceFile::new(shown.display().to_string(), text))
+}
+
+/// `path` relative to `root` when it is inside it, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,367 @@
+//! Stage 4, render: the resolved brief into HTML pages through Tera templates. The result is a
+//! [`Site`]: every output file's path and bytes, nothing written yet.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Tag, TagEnd};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::html::escape;
+use crate::load::Project;
+use crate::parse::{Heading, Piece, Section};
+use crate::resolve::{ResolvedDocument, ResolvedFigure};
+
+/// The site as files: path inside the output folder → contents.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub pages: usize,
+}
+
+/// What every page's template sees about the brief.
+#[derive(Serialize)]
+struct BriefContext<'a> {
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    authors: &'a [String],
+    date: Option<&'a str>,
+    lang: &'a str,
+    description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SectionContext {
+    slug: String,
+    title: String,
+    number: Option<String>,
+    /// Only on the page that shows the section's text.
+    html: Option<String>,
+    headings: Vec<HeadingContext>,
+}
+
+#[derive(Serialize)]
+struct HeadingContext {
+    /// Level below the section's title: 1 for `##`.
+    depth: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct EntryContext<'a> {
+    #[serde(flatten)]
+    entry: &'a ReferenceEntry,
+    anchor: String,
+    /// Where it is cited, as links valid on this page.
+    backlinks: Vec<Backlink>,
+}
+
+#[derive(Serialize)]
+struct Backlink {
+    href: String,
+    label: usize,
+}
+
+pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Diagnostics> {
+    let tera = load_templates(project)?;
+    let document = &resolved.document;
+    let meta = &document.meta;
+    let brief = BriefContext {
+        title: &meta.title,
+        subtitle: meta.subtitle.as_deref(),
+        authors: &meta.author.0,
+        date: meta.date.as_deref(),
+        lang: &meta.lang,
+        description: meta.description.as_deref(),
+    };
+    let mut site = Site::default();
+
+    // The home page: the whole brief.
+    let sections: Vec<SectionContext> = document
+        .sections
+        .iter()
+        .map(|section| section_context(section, Some(section_html(section, resolved, "", 1))))
+        .collect();
+    let entries: Vec<EntryContext<'_>> = resolved
+        .citations
+        .entries
+        .iter()
+        .map(|entry| entry_context(entry, resolved, None))
+        .collect();
+    let mut context = Context::new();
+    context.insert("brief", &brief);
+    context.insert("root", "");
+    context.insert("sections", &sections);
+    context.insert("references", &entries);
+    let html = render_template(&tera, project, "index.html", &context)?;
+    site.files
+        .insert("index.html".to_string(), html.into_bytes());
+    site.pages += 1;
+
+    // One page per section, with the references it cites.
+    let toc: Vec<SectionContext> = document
+        .sections
+        .iter()
+        .map(|s| section_context(s, None))
+        .collect();
+    for (index, section) in document.sections.iter().enumerate() {
+        let current = section_context(section, Some(section_html(section, resolved, "../", 0)));
+        let cited = keys_cited_in(index, resolved);
+        let entries: Vec<EntryContext<'_>> = resolved
+            .citations
+            .entries
+            .iter()
+            .filter(|entry| cited.contains(entry.key.as_str()))
+            .map(|entry| entry_context(entry, resolved, Some(index)))
+            .collect();
+        let mut context = Context::new();
+        context.insert("brief", &brief);
+        context.insert("root", "../");
+        context.insert("sections", &toc);
+        context.insert("section", &current);
+        context.insert("previous", &index.checked_sub(1).map(|i| &toc[i]));
+        context.insert("next", &toc.get(index + 1));
+        context.insert("references", &entries);
+        let html = render_template(&tera, project, "section.html", &context)?;
+        site.files
+            .insert(format!("{}/index.html", section.slug), html.into_bytes());
+        site.pages += 1;
+    }
+
+    for (path, bytes) in &project.static_files {
+        site.files.insert(path.clone(), bytes.clone());
+    }
+    for (path, text) in &resolved.data_files {
+        site.files.insert(path.clone(), text.clone().into_bytes());
+    }
+    Ok(site)
+}
+
+fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::default();
+    let templates: Vec<(&str, &str)> = project
+        .templates
+        .iter()
+        .map(|(name, file)| (name.as_str(), file.text.as_str()))
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|error| template_diagnostic(project, &error))?;
+    Ok(tera)
+}
+
+fn render_template(
+    tera: &Tera,
+    project: &Project,
+    name: &str,
+    context: &Context,
+) -> Result<String, Diagnostics> {
+    tera.render(name, context)
+        .map_err(|error| template_diagnostic(project, &error))
+}
+
+/// A Tera error with its whole cause chain, pointing at the template and line when Tera says.
+fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let text = chain.join("\n");
+    let template = chain
+        .iter()
+        .find_map(|message| {
+            message
+                .split('\'')
+                .nth(1)
+                .filter(|name| project.templates.contains_key(*name))
+        })
+        .and_then(|name| project.templates.get(name));
+    let message = format!(
+        "template error: {}",
+        chain.last().map_or("", |m| m.lines().next().unwrap_or(""))
+    );
+    let mut diagnostic = Diagnostic::new(message);
+    if let Some(file) = template {
+        let position = text.split("--> ").nth(1).and_then(|rest| {
+            let mut numbers = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some((
+                numbers.next()?.parse::<usize>().ok()?,
+                numbers.next()?.parse::<usize>().ok()?,
+            ))
+        });
+        let span = match position {
+            Some((line, col)) => {
+                let start = file.line_offset(line) + col.saturating_sub(1);
+                let end = file.text[start.min(file.text.len())..]
+                    .find('\n')
+                    .map_or(file.text.len(), |i| start + i);
+                start..end.max(start + 1)
+            }
+            None => 0..0,
+        };
+        diagnostic = diagnostic.at(file, span, "in this template");
+    }
+    diagnostic.hint(text).into()
+}
+
+fn section_context(section: &Section, html: Option<String>) -> SectionContext {
+    SectionContext {
+        slug: section.slug.clone(),
+        title: section.meta.title.clone(),
+        number: section.meta.number.as_ref().map(ToString::to_string),
+        html,
+        headings: section.headings.iter().map(heading_context).collect(),
+    }
+}
+
+fn heading_context(heading: &Heading) -> HeadingContext {
+    HeadingContext {
+        depth: heading.level.saturating_sub(1).max(1),
+        id: heading.id.clone(),
+        text: heading.text.clone(),
+    }
+}
+
+/// The section's body as HTML. `shift` moves headings down (`##` is `<h3>` under the home page's
+/// `<h2>` section titles, `<h2>` under a section page's `<h1>`); `root` leads to the site root.
+fn section_html(section: &Section, resolved: &ResolvedDocument, root: &str, shift: u8) -> String {
+    let events = section.body.iter().map(|piece| match piece {
+        Piece::Markdown(Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        })) => Event::Start(Tag::Heading {
+            level: shift_level(*level, shift),
+            id: id.clone(),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Piece::Markdown(Event::End(TagEnd::Heading(level))) => {
+            Event::End(TagEnd::Heading(shift_level(*level, shift)))
+        }
+        Piece::Markdown(event) => event.clone(),
+        Piece::Citation(index) => Event::InlineHtml(CowStr::from(citation_span(*index, resolved))),
+        Piece::Figure(index) => Event::Html(CowStr::from(figure_html(
+            &resolved.figures[*index],
+            resolved,
+            root,
+        ))),
+    });
+    let mut html = String::new();
+    push_html(&mut html, events);
+    html
+}
+
+fn shift_level(level: HeadingLevel, shift: u8) -> HeadingLevel {
+    // Body headings never rise above the section title's level.
+    let level = (level as usize).max(2) - 1 + usize::from(shift) + 1;
+    HeadingLevel::try_from(level.min(6)).unwrap_or(HeadingLevel::H6)
+}
+
+fn citation_span(index: usize, resolved: &ResolvedDocument) -> String {
+    let html = resolved
+        .citations
+        .citations
+        .get(index)
+        .map_or("", String::as_str);
+    format!(
+        "<span class=\"citation\" id=\"{}\">{html}</span>",
+        citation_anchor(index)
+    )
+}
+
+fn figure_html(figure: &ResolvedFigure, resolved: &ResolvedDocument, root: &str) -> String {
+    let mut html = format!(
+        "<figure class=\"chart-figure\" id=\"{}\"><figcaption><span class=\"figure-label\">Figure {}</span> {}</figcaption>{}",
+        escape(&figure.anchor),
+        figure.number,
+        escape(&figure.title),
+        figure.svg
+    );
+    if let Some(index) = figure.sources_citation {
+        html.push_str(&format!(
+            "<p class=\"figure-sources\">{}</p>",
+            citation_span(index, resolved)
+        ));
+    }
+    if let Some(notes) = &figure.notes {
+        html.push_str(&format!(
+            "<p class=\"figure-notes\"><span>Note.</span> {}</p>",
+            escape(notes)
+        ));
+    }
+    html.push_str("<details class=\"figure-data\"><summary>Data</summary><table><thead><tr>");
+    for column in &figure.columns {
+        html.push_str(&format!("<th scope=\"col\">{}</th>", escape(column)));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for row in &figure.rows {
+        html.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                html.push_str(&format!("<th scope=\"row\">{}</th>", escape(cell)));
+            } else {
+                html.push_str(&format!("<td>{}</td>", escape(cell)));
+            }
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    if let Some(unit) = &figure.unit {
+        html.push_str(&format!(
+            "<p class=\"figure-unit\">Unit: {}</p>",
+            escape(unit)
+        ));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}{}\" download>Download data (CSV)</a></p></details></figure>",
+        escape(root),
+        escape(&figure.data_href)
+    ));
+    html
+}
+
+/// Keys cited in section `index`: its text's citations and its figures' sources.
+fn keys_cited_in(index: usize, resolved: &ResolvedDocument) -> BTreeSet<&str> {
+    resolved
+        .all_citations
+        .iter()
+        .filter(|citation| citation.section == index)
+        .flat_map(|citation| citation.items.iter().map(|item| item.key.as_str()))
+        .collect()
+}
+
+/// An entry with backlinks that work on the page being written (`on_section`: a section page).
+fn entry_context<'a>(
+    entry: &'a ReferenceEntry,
+    resolved: &ResolvedDocument,
+    on_section: Option<usize>,
+) -> EntryContext<'a> {
+    let backlinks = entry
+        .cited_at
+        .iter()
+        .enumerate()
+        .map(|(n, &index)| {
+            let anchor = citation_anchor(index);
+            let section = resolved.all_citations[index].section;
+            let href = match on_section {
+                None => format!("#{anchor}"),
+                Some(current) if current == section => format!("#{anchor}"),
+                Some(_) => format!("../{}/#{anchor}", resolved.document.sections[section].slug),
+            };
+            Backlink { href, label: n + 1 }
+        })
+        .collect();
+    EntryContext {
+        entry,
+        anchor: reference_anchor(&entry.key),
+        backlinks,
+    }
+}
