@@ -22,14 +22,15 @@ pub fn split(file: &Arc<SourceFile>) -> Result<Split, Diagnostic> {
     let text = &file.text;
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        let shown = first_line_end
-            .min(text.len())
-            .max(usize::from(!text.is_empty()));
+        // Point at the first line with text: a caret on an empty line is hard to see.
+        let start = text.len() - text.trim_start().len();
+        let start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         return Err(Diagnostic::new("missing front matter")
             .at(
                 file,
-                0..shown.min(text.trim_end().len()),
-                "expected `---` on the first line",
+                start..end,
+                "expected a `---` line before this, on the file's first line",
             )
             .hint("start the file with a YAML block:\n---\ntitle: \"…\"\norder: 1\n---"));
     }
@@ -61,54 +62,132 @@ pub fn parse_yaml<T: DeserializeOwned>(
     let yaml = &file.text[span.clone()];
     // An empty block is an empty mapping, so that "missing field" is what the author reads.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(source).map_err(|error| yaml_diagnostic(file, span, what, fields, &error))
+    serde_yaml::from_str(source).map_err(|error| {
+        let locate = |line: usize, column: usize| offset_of(&file.text, span.start, line, column);
+        yaml_diagnostic(
+            file,
+            &error,
+            &YamlPlace {
+                what,
+                fields,
+                fallback: span.start,
+                locate: &locate,
+            },
+        )
+    })
 }
 
-fn yaml_diagnostic(
+/// Where a YAML text sits in its file, and what it is, for error messages.
+pub struct YamlPlace<'a> {
+    /// "section front matter", "figure", "references file"…
+    pub what: &'a str,
+    /// The accepted keys, for "did you mean" hints.
+    pub fields: &'a [&'a str],
+    /// Where to point when the error has no position (a missing field).
+    pub fallback: usize,
+    /// Byte offset in the file of a 1-based line and column of the YAML text.
+    pub locate: &'a dyn Fn(usize, usize) -> usize,
+}
+
+/// Byte offset of 1-based `line`:`column` of a text that starts at `start` in `text`.
+pub fn offset_of(text: &str, start: usize, line: usize, column: usize) -> usize {
+    let mut offset = start;
+    for _ in 1..line {
+        match text[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[offset..line_end(text, offset)];
+    offset
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+/// A serde_yaml error as a diagnostic at its place in the file, with a hint where one helps.
+pub fn yaml_diagnostic(
     file: &Arc<SourceFile>,
-    span: Range<usize>,
-    what: &str,
-    fields: &[&str],
     error: &serde_yaml::Error,
+    place: &YamlPlace<'_>,
 ) -> Diagnostic {
     let full = error.to_string();
-    // serde_yaml appends "at line L column C" counted in the block; we point at the file instead.
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
+    // serde_yaml writes "PROBLEM at line L column C, while CONTEXT at line L column C", counted
+    // in the YAML text; we point into the file instead.
+    let (problem, context) = match full.split_once(", while ") {
+        Some((problem, context)) => (strip_position(problem), Some(context)),
+        None => (strip_position(&full), None),
     };
-    let message = message.trim_start_matches(": ").to_string();
-    let (start, label) = match error.location() {
-        Some(location) => (
-            span.start + location.index().min(span.len()),
-            "here".to_string(),
-        ),
-        // Errors without a place (a missing field) point at the block's opening fence.
-        None => (span.start.saturating_sub(4), format!("in this {what}")),
-    };
-    let end = line_end(&file.text, start)
-        .max(start + 1)
-        .min(file.text.len());
-    let mut diagnostic =
-        Diagnostic::new(format!("invalid {what}: {message}")).at(file, start..end, label);
-    if let Some(unknown) = backticked_after(&message, "unknown field ") {
-        if let Some(suggestion) = closest(unknown, fields.iter().copied()) {
-            diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
-        } else {
-            diagnostic = diagnostic.hint(format!("the accepted fields are: {}", fields.join(", ")));
+    let context_position = context.and_then(parse_position);
+    let what = place.what;
+    let (start, label, message) = match (context, context_position) {
+        // An unclosed quote is found only at the end of the text; point where the quote opens.
+        (Some(context), Some((line, column)))
+            if context.starts_with("scanning a quoted scalar") =>
+        {
+            (
+                (place.locate)(line, column),
+                "this quote is never closed".to_string(),
+                format!("invalid {what}: a quoted value is not closed"),
+            )
         }
-    } else if let Some(missing) = backticked_after(&message, "missing field ") {
-        diagnostic = diagnostic.hint(format!("add `{missing}: …` to the front matter"));
-    } else if yaml_has_tab_indent(&file.text[span]) {
-        diagnostic = diagnostic.hint("YAML does not allow tabs for indentation; use spaces");
+        _ => match error.location() {
+            Some(location) => (
+                (place.locate)(location.line(), location.column()),
+                "here".to_string(),
+                format!("invalid {what}: {problem}"),
+            ),
+            None => (
+                place.fallback,
+                format!("in this {what}"),
+                format!("invalid {what}: {problem}"),
+            ),
+        },
+    };
+    let end = line_end(&file.text, start).max(start);
+    let mut label = label;
+    let mut hint = None;
+    if let Some(unknown) = backticked_after(&problem, "unknown field ") {
+        hint = Some(match closest(unknown, place.fields.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{suggestion}`?"),
+            None => format!("the accepted fields are: {}", place.fields.join(", ")),
+        });
+    } else if let Some(missing) = backticked_after(&problem, "missing field ") {
+        label = format!("`{missing}` is missing from this {what}");
+        hint = Some(format!("add `{missing}: …`"));
+    } else if problem.contains("tab character") {
+        hint = Some("YAML does not allow tabs for indentation; use spaces".to_string());
+    } else if message.contains("quoted value") {
+        hint = Some("add the closing quote at the end of the value".to_string());
     }
-    diagnostic
+    let diagnostic = Diagnostic::new(message).at(file, start..end, label);
+    match hint {
+        Some(hint) => diagnostic.hint(hint),
+        None => diagnostic,
+    }
+}
+
+/// "found x at line 4 column 1" → "found x".
+fn strip_position(text: &str) -> String {
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// The "line L column C" in a message.
+fn parse_position(text: &str) -> Option<(usize, usize)> {
+    let rest = &text[text.find(" at line ")? + " at line ".len()..];
+    let mut numbers = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    Some((numbers.next()?.parse().ok()?, numbers.next()?.parse().ok()?))
 }
 
 fn line_end(text: &str, from: usize) -> usize {
-    text[from.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| from + i)
+    let from = from.min(text.len());
+    text[from..].find('\n').map_or(text.len(), |i| from + i)
 }
 
 /// `name` from a message like "unknown field `name`, expected …".
@@ -116,8 +195,4 @@ fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = &message[message.find(prefix)? + prefix.len()..];
     let rest = rest.strip_prefix('`')?;
     Some(&rest[..rest.find('`')?])
-}
-
-fn yaml_has_tab_indent(yaml: &str) -> bool {
-    yaml.lines().any(|line| line.starts_with('\t'))
 }

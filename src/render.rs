@@ -9,6 +9,7 @@ use tera::{Context, Tera};
 
 use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::frontmatter::offset_of;
 use crate::html::escape;
 use crate::load::Project;
 use crate::parse::{Heading, Piece, Section};
@@ -27,7 +28,10 @@ struct BriefContext<'a> {
     title: &'a str,
     subtitle: Option<&'a str>,
     authors: &'a [String],
+    /// As written (`2025-10-20`), for `datetime` attributes.
     date: Option<&'a str>,
+    /// For reading: "October 20, 2025" in English briefs.
+    date_display: Option<String>,
     lang: &'a str,
     description: Option<&'a str>,
 }
@@ -74,6 +78,10 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         subtitle: meta.subtitle.as_deref(),
         authors: &meta.author.0,
         date: meta.date.as_deref(),
+        date_display: meta
+            .date
+            .as_deref()
+            .map(|date| display_date(date, &meta.lang)),
         lang: &meta.lang,
         description: meta.description.as_deref(),
     };
@@ -162,7 +170,8 @@ fn render_template(
         .map_err(|error| template_diagnostic(project, &error))
 }
 
-/// A Tera error with its whole cause chain, pointing at the template and line when Tera says.
+/// A Tera error with its whole cause chain, pointing at the template and line: where Tera says
+/// (syntax errors), or where the unknown variable is written (render errors).
 fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
     let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
@@ -171,7 +180,14 @@ fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
         source = cause.source();
     }
     let text = chain.join("\n");
-    let template = chain
+    // Parse errors end in "= expected …"; render errors are the last cause's first line.
+    let problem = text
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("= "))
+        .or_else(|| chain.last().and_then(|m| m.lines().next()))
+        .unwrap_or("unknown error")
+        .to_string();
+    let named = chain
         .iter()
         .find_map(|message| {
             message
@@ -180,32 +196,39 @@ fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
                 .filter(|name| project.templates.contains_key(*name))
         })
         .and_then(|name| project.templates.get(name));
-    let message = format!(
-        "template error: {}",
-        chain.last().map_or("", |m| m.lines().next().unwrap_or(""))
-    );
-    let mut diagnostic = Diagnostic::new(message);
-    if let Some(file) = template {
-        let position = text.split("--> ").nth(1).and_then(|rest| {
-            let mut numbers = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some((
-                numbers.next()?.parse::<usize>().ok()?,
-                numbers.next()?.parse::<usize>().ok()?,
-            ))
-        });
-        let span = match position {
-            Some((line, col)) => {
-                let start = file.line_offset(line) + col.saturating_sub(1);
-                let end = file.text[start.min(file.text.len())..]
-                    .find('\n')
-                    .map_or(file.text.len(), |i| start + i);
-                start..end.max(start + 1)
+    let mut diagnostic = Diagnostic::new(format!("template error: {problem}"));
+    let position = text.split("--> ").nth(1).and_then(|rest| {
+        let mut numbers = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            numbers.next()?.parse::<usize>().ok()?,
+            numbers.next()?.parse::<usize>().ok()?,
+        ))
+    });
+    let variable = problem
+        .strip_prefix("Variable `")
+        .and_then(|rest| rest.split('`').next());
+    match (named, position, variable) {
+        (Some(file), Some((line, column)), _) => {
+            let start = offset_of(&file.text, 0, line, column);
+            let end = file.text[start..]
+                .find('\n')
+                .map_or(file.text.len(), |i| start + i);
+            diagnostic = diagnostic.at(file, start..end, "here");
+        }
+        (named, None, Some(variable)) => {
+            // The variable may be written in a template the named one extends.
+            let written_in = named
+                .into_iter()
+                .chain(project.templates.values())
+                .find_map(|file| file.text.find(variable).map(|at| (file, at)));
+            if let Some((file, at)) = written_in {
+                diagnostic = diagnostic.at(file, at..at + variable.len(), "not in the context");
             }
-            None => 0..0,
-        };
-        diagnostic = diagnostic.at(file, span, "in this template");
+        }
+        (Some(file), None, None) => diagnostic = diagnostic.at(file, 0..0, "in this template"),
+        _ => {}
     }
     diagnostic.hint(text).into()
 }
@@ -363,5 +386,49 @@ fn entry_context<'a>(
         entry,
         anchor: reference_anchor(&entry.key),
         backlinks,
+    }
+}
+
+/// "2025-10-20" → "October 20, 2025" for English; other dates and languages stay as written.
+fn display_date(date: &str, lang: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = date.split('-').collect();
+    let english = lang == "en" || lang.starts_with("en-");
+    match (english, parts.as_slice()) {
+        (true, [year, month, day]) if year.len() == 4 => {
+            match (month.parse::<usize>(), day.parse::<u32>()) {
+                (Ok(month @ 1..=12), Ok(day @ 1..=31)) => {
+                    format!("{} {day}, {year}", MONTHS[month - 1])
+                }
+                _ => date.to_string(),
+            }
+        }
+        _ => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_date;
+
+    #[test]
+    fn english_dates_read_as_words() {
+        assert_eq!(display_date("2025-10-20", "en-US"), "October 20, 2025");
+        assert_eq!(display_date("2025-10-20", "de"), "2025-10-20");
+        assert_eq!(display_date("Autumn 2025", "en"), "Autumn 2025");
+        assert_eq!(display_date("2025-13-01", "en"), "2025-13-01");
     }
 }

@@ -67,14 +67,15 @@ pub fn resolve_citations(
 ) -> Result<ResolvedCitations, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     check_keys(citations, references, &mut diagnostics);
-    let style = load_style(document).map_err(|d| {
-        diagnostics.push(d);
-        std::mem::take(&mut diagnostics)
-    });
+    let style = load_style(document);
     let listed_keys = nocite_keys(document, references, &mut diagnostics);
     let mut style = match style {
         Ok(style) if diagnostics.is_empty() => style,
-        _ => return Err(diagnostics),
+        Ok(_) => return Err(diagnostics),
+        Err(error) => {
+            diagnostics.push(error);
+            return Err(diagnostics);
+        }
     };
     if document.meta.citation_order == CitationOrder::AsWritten {
         style.citation.sort = None;

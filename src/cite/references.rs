@@ -9,6 +9,7 @@ use hayagriva::io::BibLaTeXError;
 use hayagriva::Library;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::frontmatter::{offset_of, yaml_diagnostic, YamlPlace};
 use crate::load::Project;
 use crate::parse::Document;
 
@@ -105,11 +106,13 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
 
 fn parse_yaml(file: &Arc<SourceFile>) -> Result<Library, Diagnostic> {
     hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
-        let message = error.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        let at = error.location().map_or(0, |l| l.index());
-        let end = file.text[at..].find('\n').map_or(file.text.len(), |i| at + i).max(at + 1);
-        Diagnostic::new(format!("invalid references file: {message}")).at(file, at..end, "here").hint(
+        let locate = |line: usize, column: usize| offset_of(&file.text, 0, line, column);
+        let place = YamlPlace { what: "references file", fields: &[], fallback: 0, locate: &locate };
+        let diagnostic = yaml_diagnostic(file, &error, &place);
+        if diagnostic.hint.is_some() {
+            return diagnostic;
+        }
+        diagnostic.hint(
             "entries are `key:` followed by indented fields (type, title, author, date, url); see hayagriva's file format",
         )
     })

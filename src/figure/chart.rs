@@ -137,12 +137,10 @@ fn draw_horizontal_bars(
         .color(&INK)
         .pos(Pos::new(HPos::Left, VPos::Center));
     chart.draw_series(series.values.iter().enumerate().map(|(i, &v)| {
+        // Just past the bar's end, offset in pixels (SVG collapses leading spaces).
         let row = count - 1 - i;
-        Text::new(
-            format!("  {}", format_number(v)),
-            (v, SegmentValue::CenterOf(row)),
-            label_style.clone(),
-        )
+        EmptyElement::at((v, SegmentValue::CenterOf(row)))
+            + Text::new(format_number(v), (6, 0), label_style.clone())
     }))?;
     Ok(())
 }
@@ -193,11 +191,8 @@ fn draw_vertical_bars(
         .color(&INK)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
     chart.draw_series(series.values.iter().enumerate().map(|(i, &v)| {
-        Text::new(
-            format_number(v),
-            (SegmentValue::CenterOf(i), v),
-            label_style.clone(),
-        )
+        EmptyElement::at((SegmentValue::CenterOf(i), v))
+            + Text::new(format_number(v), (0, -4), label_style.clone())
     }))?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostic::{closest, Diagnostic, SourceFile};
+use crate::frontmatter::{offset_of, yaml_diagnostic, YamlPlace};
 
 /// What a data file says about its numbers.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -136,31 +137,20 @@ fn parse_meta(file: &Arc<SourceFile>) -> Result<(DataMeta, Range<usize>), Diagno
     if yaml.trim().is_empty() {
         return Ok((DataMeta::default(), 0..end));
     }
-    let meta =
-        serde_yaml::from_str(&yaml).map_err(|error| {
-            let line = error
-                .location()
-                .map_or(1, |l| l.line())
-                .clamp(1, line_starts.len().max(1));
-            let at = line_starts.get(line - 1).copied().unwrap_or(0);
-            let message = error.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            let mut diagnostic = Diagnostic::new(format!("invalid data file metadata: {message}"))
-                .at(file, at..line_end(text, at), "in this `#` line");
-            if let Some(field) = message
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split('`').next())
-            {
-                if let Some(suggestion) = closest(field, DATA_META_FIELDS.iter().copied()) {
-                    diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
-                }
-            }
-            diagnostic
-        })?;
+    let meta = serde_yaml::from_str(&yaml).map_err(|error| {
+        // Line L of the YAML is the L-th `#` line, two characters ("# ") further right.
+        let locate = |line: usize, column: usize| {
+            let start = line_starts.get(line.max(1) - 1).copied().unwrap_or(0);
+            offset_of(text, start, 1, column + 2)
+        };
+        let place = YamlPlace {
+            what: "data file metadata",
+            fields: DATA_META_FIELDS,
+            fallback: 0,
+            locate: &locate,
+        };
+        yaml_diagnostic(file, &error, &place)
+    })?;
     Ok((meta, 0..end))
 }
 
