@@ -1,0 +1,184 @@
+//! The brief this repository publishes builds faithfully and reproducibly.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{run_brief, select, snapshot, text_of};
+use scraper::Html;
+
+fn build_brief(out: &Path) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    run_brief(
+        &["build", root, "--out", out.to_str().unwrap()],
+        Path::new(root),
+    )
+    .assert_success();
+}
+
+fn home_page(out: &Path) -> Html {
+    Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap())
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    build_brief(first.path());
+    build_brief(second.path());
+    let (a, b) = (snapshot(first.path()), snapshot(second.path()));
+    assert!(a.len() > 8, "a whole site was written: {:?}", a.keys());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn every_citation_links_to_an_existing_reference_entry() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let page = home_page(out.path());
+    let ids: BTreeSet<&str> = select(&page, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let citations = select(&page, ".citation");
+    assert_eq!(
+        citations.len(),
+        44,
+        "42 in the text and 2 figure source lines"
+    );
+    let links = select(&page, ".citation a");
+    assert_eq!(links.len(), 69);
+    for link in links {
+        let href = link.value().attr("href").unwrap();
+        assert!(
+            href.starts_with("#ref-") && ids.contains(&href[1..]),
+            "{href} leads nowhere"
+        );
+    }
+    let html = page.html();
+    for raw in ["[@", "{{", "{%", "@usgs", "@csis"] {
+        assert!(!html.contains(raw), "{raw} left in the page");
+    }
+}
+
+#[test]
+fn citations_read_like_the_authors() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let page = home_page(out.path());
+    let texts: Vec<String> = select(&page, ".citation").iter().map(text_of).collect();
+    for expected in [
+        "(USGS, 2024; CSIS, 2025; Adamas Intelligence, 2025)",
+        "(MP Materials, 2025; U.S. DOE, 2022)",
+        "(USGS, 2024; CSIS, 2025)",
+        "(Sources: USGS, 2024, 2025; CSIS, 2025; U.S. DOE, 2022; Adamas Intelligence, 2025)",
+        "(WIPO, 2024; NewSecurityBeat, 2024)",
+        "(Reuters, 2025b)",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "no citation reads {expected:?}"
+        );
+    }
+}
+
+#[test]
+fn reference_list_shows_every_source_as_notes_md_describes() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let page = home_page(out.path());
+    let entries = select(&page, "#references li.reference");
+    assert_eq!(
+        entries.len(),
+        21,
+        "17 cited sources (Reuters has three articles) plus Axios and Lynas"
+    );
+    let text = |key: &str| text_of(&select(&page, &format!("#ref-{key}"))[0]);
+    assert!(text("reuters2025jun12").contains("Reuters. (2025a, June 12)"));
+    assert!(text("reuters2025jun15").contains("Reuters. (2025b, June 15)"));
+    assert!(text("reuters2025jun26").contains("Reuters. (2025c, June 26)"));
+    assert!(text("usgs2024").starts_with(
+        "U.S. Geological Survey (USGS). (2024). Rare Earths, Mineral Commodity Summary 2024."
+    ));
+    for unlisted in [
+        "aljazeera2025",
+        "guardian2025",
+        "metalminer2025",
+        "investors2025",
+        "alinvest2025",
+        "newsecuritybeat2024",
+    ] {
+        assert!(
+            text(unlisted)
+                .contains("not in the author’s reference list; no title or link was given"),
+            "{unlisted}"
+        );
+    }
+    assert!(text("usgs2025").contains("not in the author’s reference list."));
+    for uncited in ["axios2025", "lynas2025"] {
+        assert!(text(uncited).contains("not cited in the text"), "{uncited}");
+    }
+    let link = select(&page, "#ref-csis2025 a[href^=https]");
+    assert_eq!(
+        link[0].value().attr("href"),
+        Some(
+            "https://www.csis.org/analysis/consequences-chinas-new-rare-earths-export-restrictions"
+        )
+    );
+}
+
+#[test]
+fn both_figures_are_svg_drawn_from_the_data_files() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let page = home_page(out.path());
+    let production = &select(&page, "#fig-mine-production")[0];
+    assert!(text_of(production).starts_with("Figure 1"));
+    assert_eq!(select(&page, "#fig-mine-production svg[role=img]").len(), 1);
+    let rows: Vec<String> = select(&page, "#fig-mine-production details tbody tr")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows[0], "China270,000");
+    let svg = select(&page, "#fig-mine-production svg")[0].html();
+    assert!(
+        svg.contains("270,000") && svg.contains("Burma (Myanmar)"),
+        "bars are labelled from the CSV"
+    );
+    let processing = &select(&page, "#fig-processing-capacity")[0];
+    assert!(text_of(processing).starts_with("Figure 2"));
+    let svg = select(&page, "#fig-processing-capacity svg")[0].html();
+    assert!(
+        svg.contains("China 90%") && svg.contains("Rest of world 10%"),
+        "donut labelled from the CSV"
+    );
+    assert!(out.path().join("data/mine-production-2024.csv").is_file());
+}
+
+#[test]
+fn each_part_has_its_own_page() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    for slug in [
+        "executive-summary",
+        "state-of-play",
+        "negotiations",
+        "economic-analysis",
+        "policy-recommendations",
+        "conclusion",
+    ] {
+        let page = Html::parse_document(
+            &std::fs::read_to_string(out.path().join(slug).join("index.html")).unwrap(),
+        );
+        assert_eq!(select(&page, "main h1").len(), 1, "{slug}");
+        for link in select(&page, ".citation a") {
+            let href = link.value().attr("href").unwrap();
+            assert_eq!(
+                select(&page, href).len(),
+                1,
+                "{slug}: {href} is not on the page"
+            );
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! A tiny brief builds into the pages a reader expects.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{select, text_of, Fixture};
+
+fn built() -> Fixture {
+    let fixture = Fixture::copy("tiny");
+    let run = fixture.build();
+    run.assert_success();
+    assert!(
+        run.stdout
+            .starts_with("built 3 pages, 9 citations, 5 sources, 1 figures in "),
+        "summary line: {}",
+        run.stdout
+    );
+    fixture
+}
+
+#[test]
+fn writes_home_page_section_pages_styles_and_data() {
+    let fixture = built();
+    for file in [
+        "index.html",
+        "first/index.html",
+        "second/index.html",
+        "style.css",
+        "data/shares.csv",
+    ] {
+        assert!(fixture.public().join(file).is_file(), "{file} missing");
+    }
+}
+
+#[test]
+fn home_page_is_the_whole_brief_with_valid_structure() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    assert_eq!(select(&page, "html")[0].value().attr("lang"), Some("en-GB"));
+    assert_eq!(select(&page, "main").len(), 1);
+    assert_eq!(
+        text_of(&select(&page, "h1")[0]),
+        "A Tiny BriefFixture for the integration tests"
+    );
+    let h2: Vec<String> = select(&page, "main h2").iter().map(text_of).collect();
+    assert_eq!(h2, ["1. First Things", "2. Second Thoughts", "References"]);
+    // Headings in order: each section's own headings sit one level under its title.
+    assert_eq!(select(&page, "main h3").len(), 2);
+    assert!(select(&page, "main h4, main h5").is_empty());
+    let toc: Vec<String> = select(&page, "nav.toc a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .map(String::from)
+        .collect();
+    assert!(
+        toc.contains(&"#first".to_string()) && toc.contains(&"#references".to_string()),
+        "{toc:?}"
+    );
+    let html = page.html();
+    assert!(
+        !html.contains("[@") && !html.contains("{{") && !html.contains("{%"),
+        "raw syntax left in the page"
+    );
+}
+
+#[test]
+fn citations_read_like_apa_and_link_to_their_entries() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    let citations: Vec<String> = select(&page, ".citation").iter().map(text_of).collect();
+    assert_eq!(
+        citations[0], "(NSA, 2024; Institute for Things, 2025)",
+        "author's order and short names"
+    );
+    assert_eq!(
+        citations[1], "(see NSA, 2024, pp. 33–35)",
+        "prefix and locator"
+    );
+    assert!(
+        citations.contains(&"Institute for Things (2025)".to_string()),
+        "narrative citation: {citations:?}"
+    );
+    assert!(
+        citations.contains(&"(Sources: NSA, 2024; Institute for Things, 2025)".to_string()),
+        "figure sources"
+    );
+    let ids: BTreeSet<String> = select(&page, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .map(String::from)
+        .collect();
+    let links = select(&page, ".citation a");
+    assert_eq!(links.len(), 12, "one link per cited item");
+    for link in links {
+        let href = link.value().attr("href").expect("href");
+        let target = href.strip_prefix('#').expect("in-page link");
+        assert!(
+            target.starts_with("ref-") && ids.contains(target),
+            "{href} has no target"
+        );
+    }
+}
+
+#[test]
+fn same_author_same_year_letters_follow_the_reference_list() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    // wire2025b (June 10) sorts before wire2025a (June 20), so it is "2025a" although cited second.
+    let earlier = text_of(&select(&page, "#ref-wire2025b")[0]);
+    let later = text_of(&select(&page, "#ref-wire2025a")[0]);
+    assert!(earlier.contains("Wire. (2025a, June 10)"), "{earlier}");
+    assert!(later.contains("Wire. (2025b, June 20)"), "{later}");
+    let citations: Vec<String> = select(&page, ".citation").iter().map(text_of).collect();
+    assert!(
+        citations.contains(&"(Wire, 2025b, 2025a)".to_string()),
+        "{citations:?}"
+    );
+}
+
+#[test]
+fn reference_list_holds_cited_and_nocite_entries_with_links_and_backlinks() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    let entries = select(&page, "#references li.reference");
+    assert_eq!(entries.len(), 5);
+    let agency = &select(&page, "#ref-agency2024")[0];
+    assert!(
+        text_of(agency).starts_with("National Survey Agency (NSA). (2024). "),
+        "{}",
+        text_of(agency)
+    );
+    let urls: Vec<&str> = agency
+        .select(&scraper::Selector::parse("a[href^=http]").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(urls, ["https://example.org/survey-2024.pdf"]);
+    let backlinks = select(&page, "#ref-agency2024 .backlinks a");
+    assert_eq!(
+        backlinks.len(),
+        4,
+        "cited in text, a list, a figure source and with a locator"
+    );
+    let bystander = text_of(&select(&page, "#ref-listedonly2024")[0]);
+    assert!(bystander.contains("not cited in the text"), "{bystander}");
+}
+
+#[test]
+fn section_pages_carry_their_own_references_and_navigation() {
+    let fixture = built();
+    let page = fixture.page("second/index.html");
+    assert_eq!(text_of(&select(&page, "main h1")[0]), "2. Second Thoughts");
+    let keys: Vec<&str> = select(&page, "li.reference")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "ref-institute2025",
+            "ref-agency2024",
+            "ref-wire2025b",
+            "ref-wire2025a"
+        ]
+    );
+    let prev = select(&page, "a[rel=prev]");
+    assert_eq!(prev[0].value().attr("href"), Some("../first/"));
+    // A backlink to a citation on another page goes to that page.
+    let hrefs: Vec<&str> = select(&page, "#ref-agency2024 .backlinks a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(hrefs.contains(&"../first/#cite-1"), "{hrefs:?}");
+}
+
+#[test]
+fn figure_is_accessible_svg_with_caption_sources_table_and_download() {
+    let fixture = built();
+    let page = fixture.page("first/index.html");
+    let figure = &select(&page, "figure#fig-shares")[0];
+    assert!(text_of(figure).contains("Figure 1 Production by country, 2024."));
+    let svg = &select(&page, "figure#fig-shares svg")[0];
+    assert_eq!(svg.value().attr("role"), Some("img"));
+    assert!(svg
+        .value()
+        .attr("viewbox")
+        .or(svg.value().attr("viewBox"))
+        .is_some());
+    assert_eq!(
+        text_of(&select(&page, "figure#fig-shares svg desc")[0]),
+        "Bar chart: Alpha 300 tonnes, Beta 120, Gamma 45."
+    );
+    let cells: Vec<String> = select(&page, "figure#fig-shares details td")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(cells, ["300", "120", "45"]);
+    let download = &select(&page, "figure#fig-shares a[download]")[0];
+    assert_eq!(download.value().attr("href"), Some("../data/shares.csv"));
+    let bars = select(&page, "figure#fig-shares svg rect").len();
+    assert!(bars >= 3, "one bar per row, got {bars} rects");
+    assert!(text_of(&select(&page, ".figure-notes")[0]).contains("Invented numbers for a test."));
+}
+
+#[test]
+fn footnotes_get_ids_unique_on_the_home_page() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    let reference = &select(&page, ".footnote-reference a")[0];
+    assert_eq!(reference.value().attr("href"), Some("#first-fn-note"));
+    assert_eq!(select(&page, "#first-fn-note").len(), 1);
+}
+
+#[test]
+fn builds_a_folder_without_templates_or_static_files() {
+    let fixture = built();
+    assert!(!fixture.path().join("templates").exists());
+    let css = std::fs::read_to_string(fixture.public().join("style.css")).unwrap();
+    assert!(
+        css.contains("prefers-color-scheme"),
+        "the embedded stylesheet is used"
+    );
+}
+
+#[test]
+fn a_brief_template_overrides_the_built_in_one() {
+    let fixture = Fixture::copy("tiny");
+    fixture.write("templates/section.html", "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><main>custom {{ section.title }}</main></body></html>");
+    fixture.build().assert_success();
+    let page = fixture.page("first/index.html");
+    assert_eq!(text_of(&select(&page, "main")[0]), "custom First Things");
+}
+
+#[test]
+fn out_flag_writes_elsewhere_and_refuses_the_brief_folder_itself() {
+    let fixture = Fixture::copy("tiny");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    common::run_brief(
+        &["build", ".", "--out", target.to_str().unwrap()],
+        fixture.path(),
+    )
+    .assert_success();
+    assert!(target.join("index.html").is_file());
+    common::run_brief(&["build", ".", "--out", "."], fixture.path())
+        .assert_error(&["refusing to write the site"]);
+    common::run_brief(&["build", ".", "--out", "content/site"], fixture.path())
+        .assert_error(&["refusing"]);
+    assert!(
+        fixture.path().join("content/01-first.md").is_file(),
+        "nothing of the brief was touched"
+    );
+}

@@ -1,0 +1,154 @@
+//! Test harness: copy a fixture brief to a temporary folder, run the real `brief` binary on it,
+//! and look at what a user would see (exit code, messages, the written HTML).
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A brief in a temporary folder.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A copy of `tests/fixtures/NAME`.
+    pub fn copy(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        copy_tree(&fixtures().join(name), dir.path());
+        Fixture { dir }
+    }
+
+    /// Copies the files of `tests/fixtures/NAME` over this brief (the files an error case changes).
+    pub fn overlay(&self, name: &str) -> &Fixture {
+        copy_tree(&fixtures().join(name), self.dir.path());
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.dir.path().join(relative);
+        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
+        fs::write(path, text).expect("write file");
+    }
+
+    pub fn remove(&self, relative: &str) {
+        let path = self.dir.path().join(relative);
+        if path.is_dir() {
+            fs::remove_dir_all(path).expect("remove folder");
+        } else {
+            fs::remove_file(path).expect("remove file");
+        }
+    }
+
+    /// `brief build` in the brief's folder.
+    pub fn build(&self) -> Run {
+        run_brief(&["build", "."], self.path())
+    }
+
+    pub fn page(&self, relative: &str) -> Html {
+        let text = fs::read_to_string(self.public().join(relative)).expect("page was written");
+        Html::parse_document(&text)
+    }
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn assert_success(&self) -> &Run {
+        assert_eq!(self.status, 0, "build failed:\n{}", self.stderr);
+        self
+    }
+
+    /// Exit code 1 and every `expected` piece in the message.
+    pub fn assert_error(&self, expected: &[&str]) -> &Run {
+        assert_eq!(
+            self.status, 1,
+            "expected a failed build; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        for piece in expected {
+            assert!(
+                self.stderr.contains(piece),
+                "the message lacks {piece:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+pub fn run_brief(args: &[&str], dir: &Path) -> Run {
+    let output: Output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run brief");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Every file under `dir`: relative path → bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let relative = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            files.insert(relative, fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("create folder");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&Selector::parse(css).expect("selector"))
+        .collect()
+}
+
+pub fn text_of(element: &scraper::ElementRef<'_>) -> String {
+    element.text().collect::<String>()
+}
