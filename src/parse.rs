@@ -31,6 +31,18 @@ pub struct Document {
     pub citations: Vec<Citation>,
     /// Every figure block, in reading order; [`Piece::Figure`] indexes into it.
     pub figures: Vec<FigureSpec>,
+    /// Every `@fig-ID` cross-reference; [`Piece::FigureRef`] indexes into it.
+    pub figure_refs: Vec<FigureRef>,
+}
+
+/// `@fig-ID` in the text: becomes a link "Figure N" (Quarto's convention).
+#[derive(Debug, Clone)]
+pub struct FigureRef {
+    /// The figure's id, without `fig-`.
+    pub id: String,
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+    pub section: usize,
 }
 
 #[derive(Debug)]
@@ -50,6 +62,7 @@ pub enum Piece {
     Markdown(Event<'static>),
     Citation(usize),
     Figure(usize),
+    FigureRef(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +166,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         sections,
         citations: document_parts.citations,
         figures: document_parts.figures,
+        figure_refs: document_parts.figure_refs,
     })
 }
 
@@ -199,6 +213,7 @@ fn file_stem(name: &str) -> String {
 struct Parts {
     citations: Vec<Citation>,
     figures: Vec<FigureSpec>,
+    figure_refs: Vec<FigureRef>,
 }
 
 fn markdown_options() -> Options {
@@ -411,6 +426,19 @@ fn push_text_with_narrative_citations(
             .find(written)
             .map_or(span.start, |i| span.start + search_from + i);
         search_from = (at - span.start + written.len()).min(source.len());
+        let span = at..at + written.len();
+        if let Some(id) = key.strip_prefix("fig-") {
+            let id = id.to_string();
+            parts.figure_refs.push(FigureRef {
+                id,
+                file: Arc::clone(file),
+                span,
+                section,
+            });
+            pieces.push(Piece::FigureRef(parts.figure_refs.len() - 1));
+            last = range.end;
+            continue;
+        }
         let item = CiteItem {
             key,
             key_span: at..at + written.len(),

@@ -271,6 +271,9 @@ fn section_html(section: &Section, resolved: &ResolvedDocument, root: &str, shif
         }
         Piece::Markdown(event) => event.clone(),
         Piece::Citation(index) => Event::InlineHtml(CowStr::from(citation_span(*index, resolved))),
+        Piece::FigureRef(index) => {
+            Event::InlineHtml(CowStr::from(figure_ref_html(*index, resolved, root)))
+        }
         Piece::Figure(index) => Event::Html(CowStr::from(figure_html(
             &resolved.figures[*index],
             resolved,
@@ -297,6 +300,34 @@ fn citation_span(index: usize, resolved: &ResolvedDocument) -> String {
     format!(
         "<span class=\"citation\" id=\"{}\">{html}</span>",
         citation_anchor(index)
+    )
+}
+
+/// `@fig-ID` as a link "Figure N", to this page or to the section page that shows the figure.
+fn figure_ref_html(index: usize, resolved: &ResolvedDocument, root: &str) -> String {
+    let document = &resolved.document;
+    let reference = &document.figure_refs[index];
+    let found = document
+        .figures
+        .iter()
+        .zip(&resolved.figures)
+        .find(|(spec, _)| spec.fields.id == reference.id);
+    let Some((spec, figure)) = found else {
+        return String::new();
+    };
+    // On the home page (root "") every figure is on the page; on a section page only its own.
+    let href = if root.is_empty() || spec.section == reference.section {
+        format!("#{}", figure.anchor)
+    } else {
+        format!(
+            "{root}{}/#{}",
+            document.sections[spec.section].slug, figure.anchor
+        )
+    };
+    format!(
+        "<a class=\"figure-ref\" href=\"{}\">Figure {}</a>",
+        escape(&href),
+        figure.number
     )
 }
 

@@ -2,15 +2,12 @@
 //! data read and drawn. The result is a [`ResolvedDocument`], everything the templates need.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
-use std::sync::Arc;
 
-use crate::citation_syntax;
 use crate::cite::references::load_references;
 use crate::cite::{resolve_citations, ResolvedCitations};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::figure::chart::{format_number, render_svg, ChartInput};
-use crate::figure::data::{parse_csv, DataTable};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+pub use crate::figure::draw::ResolvedFigure;
+use crate::figure::draw::{draw_figure, field_span};
 use crate::figure::FigureSpec;
 use crate::load::Project;
 use crate::parse::{Citation, Document};
@@ -25,30 +22,6 @@ pub struct ResolvedDocument {
     pub figures: Vec<ResolvedFigure>,
     /// Data files to publish with the site: (path inside the site, contents).
     pub data_files: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ResolvedFigure {
-    /// "Figure N", in reading order across the brief.
-    pub number: usize,
-    /// The anchor: `fig-ID`.
-    pub anchor: String,
-    pub title: String,
-    pub alt: String,
-    pub unit: Option<String>,
-    pub notes: Option<String>,
-    /// The chart, inline SVG.
-    pub svg: String,
-    /// The formatted source citation, HTML.
-    pub sources_html: Option<String>,
-    /// Index of the source citation among all citations (its anchor), if any.
-    #[serde(skip)]
-    pub sources_citation: Option<usize>,
-    /// The data as a table: header and rows, numbers formatted.
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    /// Where the data file is published, relative to the site root.
-    pub data_href: String,
 }
 
 pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument, Diagnostics> {
@@ -87,6 +60,29 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             Err(error) => diagnostics.push(error),
         }
     }
+    for reference in &document.figure_refs {
+        if !seen_ids.contains_key(reference.id.as_str()) {
+            let mut diagnostic =
+                Diagnostic::new(format!("no figure has the id `{}`", reference.id)).at(
+                    &reference.file,
+                    reference.span.clone(),
+                    "cross-reference to a missing figure",
+                );
+            diagnostic = match closest(&reference.id, seen_ids.keys().copied()) {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `@fig-{suggestion}`?")),
+                None if seen_ids.is_empty() => diagnostic.hint("the brief has no figures yet"),
+                None => diagnostic.hint(format!(
+                    "the figures are: {}",
+                    seen_ids
+                        .keys()
+                        .map(|id| format!("@fig-{id}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            diagnostics.push(diagnostic);
+        }
+    }
     let references = match references {
         Ok(references) => references,
         Err(errors) => {
@@ -118,135 +114,4 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
         figures,
         data_files,
     })
-}
-
-fn draw_figure(
-    project: &Project,
-    spec: &FigureSpec,
-    number: usize,
-) -> Result<(ResolvedFigure, DataTable, Option<Citation>), Diagnostic> {
-    let fields = &spec.fields;
-    let file = project.read_source(&fields.data).map_err(|error| {
-        Diagnostic::new(format!(
-            "cannot read the figure's data file `{}`: {}",
-            fields.data, error.message
-        ))
-        .at(&spec.file, field_span(spec, "data"), "named here")
-        .hint("the path is relative to the brief's folder, e.g. `data/production.csv`")
-    })?;
-    let table = parse_csv(&file)?;
-    let label = table.column(&fields.label, &spec.file, field_span(spec, "label"))?;
-    let value = table.column(&fields.value, &spec.file, field_span(spec, "value"))?;
-    let series = table.series(label, value)?;
-    let unit = fields.unit.clone().or_else(|| table.meta.unit.clone());
-    let anchor = format!("fig-{}", fields.id);
-    let svg = render_svg(&ChartInput {
-        kind: fields.kind,
-        series: &series,
-        chart_title: fields.chart_title.as_deref(),
-        unit: unit.as_deref(),
-        id: &anchor,
-        title: &fields.title,
-        alt: &fields.alt,
-    })
-    .map_err(|error| {
-        Diagnostic::new(format!("could not draw the figure: {error}")).at(
-            &spec.file,
-            field_span(spec, "kind"),
-            "",
-        )
-    })?;
-    let sources = match (&fields.sources, &table.meta.sources) {
-        (Some(written), _) => Some(sources_citation(
-            &spec.file,
-            field_span(spec, "sources"),
-            written,
-            spec.section,
-        )?),
-        (None, Some(written)) => Some(sources_citation(
-            &table.file,
-            table.meta_span.clone(),
-            written,
-            spec.section,
-        )?),
-        (None, None) => None,
-    };
-    let rows = table
-        .rows
-        .iter()
-        .map(|row| {
-            row.cells
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| match cell.parse::<f64>() {
-                    Ok(number) if i == value => format_number(number),
-                    _ => cell.clone(),
-                })
-                .collect()
-        })
-        .collect();
-    let data_name = fields.data.rsplit('/').next().unwrap_or(&fields.data);
-    let figure = ResolvedFigure {
-        number,
-        anchor,
-        title: fields.title.clone(),
-        alt: fields.alt.clone(),
-        unit,
-        notes: fields.notes.clone().or_else(|| table.meta.notes.clone()),
-        svg,
-        sources_html: None,
-        sources_citation: None,
-        columns: table.columns.clone(),
-        rows,
-        data_href: format!("data/{data_name}"),
-    };
-    Ok((figure, table, sources))
-}
-
-/// A figure's `sources` (citation syntax, `[@a; @b]`) as a citation located in `file`.
-fn sources_citation(
-    file: &Arc<SourceFile>,
-    near: Range<usize>,
-    written: &str,
-    section: usize,
-) -> Result<Citation, Diagnostic> {
-    let inner = written
-        .trim()
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .unwrap_or(written.trim());
-    // Locate the text in the file so that an unknown key is reported where it is written.
-    let region = &file.text[near.start.min(file.text.len())..];
-    let base = region.find(inner).map_or(near.start, |i| near.start + i);
-    let items = citation_syntax::parse_bracketed(inner).ok_or_else(|| {
-        Diagnostic::new("a figure's `sources` must be citations, like \"[@usgs2024; @csis2025]\"")
-            .at(file, near.clone(), "no citation key here")
-    })?;
-    let items = items
-        .into_iter()
-        .map(|mut item| {
-            item.key_span = item.key_span.start + base..item.key_span.end + base;
-            item
-        })
-        .collect();
-    Ok(Citation {
-        items,
-        narrative: false,
-        file: Arc::clone(file),
-        span: base..base + inner.len(),
-        section,
-    })
-}
-
-/// The span of `field: …` inside a figure block, for errors about that field.
-fn field_span(spec: &FigureSpec, field: &str) -> Range<usize> {
-    let block = &spec.file.text[spec.span.clone()];
-    let mut offset = spec.span.start;
-    for line in block.split_inclusive('\n') {
-        if line.trim_start().starts_with(&format!("{field}:")) {
-            return offset..offset + line.trim_end().len();
-        }
-        offset += line.len();
-    }
-    spec.span.start..spec.span.start
 }

@@ -154,6 +154,18 @@ fn both_figures_are_svg_drawn_from_the_data_files() {
         "donut labelled from the CSV"
     );
     assert!(out.path().join("data/mine-production-2024.csv").is_file());
+    let references: Vec<(String, &str)> = select(&page, "a.figure-ref")
+        .iter()
+        .map(|a| (text_of(a), a.value().attr("href").unwrap()))
+        .collect();
+    assert_eq!(
+        references,
+        [
+            ("Figure 1".to_string(), "#fig-mine-production"),
+            ("Figure 2".to_string(), "#fig-processing-capacity")
+        ],
+        "the text's \"Figure 1\" and \"Figure 2\" link to the figures"
+    );
 }
 
 #[test]

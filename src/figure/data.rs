@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::chart::{ChartData, Series};
 use crate::diagnostic::{closest, Diagnostic, SourceFile};
 use crate::frontmatter::{offset_of, yaml_diagnostic, YamlPlace};
 
@@ -42,13 +43,6 @@ pub struct DataRow {
     pub cells: Vec<String>,
     /// Byte range of each cell in the file.
     pub spans: Vec<Range<usize>>,
-}
-
-/// One column of labels and one of numbers, ready to draw.
-#[derive(Debug, Clone)]
-pub struct Series {
-    pub labels: Vec<String>,
-    pub values: Vec<f64>,
 }
 
 pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
@@ -177,29 +171,32 @@ impl DataTable {
         })
     }
 
-    /// Labels from one column and numbers from another; a cell that is not a number is an error
+    /// Labels from one column and numbers from others; a cell that is not a number is an error
     /// at its own line and column.
-    pub fn series(&self, label: usize, value: usize) -> Result<Series, Diagnostic> {
-        let mut series = Series {
-            labels: Vec::new(),
-            values: Vec::new(),
-        };
-        for row in &self.rows {
-            let cell = &row.cells[value];
-            let number = parse_number(cell).ok_or_else(|| {
-                Diagnostic::new(format!(
-                    "`{cell}` is not a number (column `{}`)",
-                    self.columns[value]
-                ))
-                .at(&self.file, row.spans[value].clone(), "expected a number")
-                .hint(
-                    "write plain numbers such as 270000 or 12.5; no units or thousands separators",
-                )
-            })?;
-            series.labels.push(row.cells[label].clone());
-            series.values.push(number);
+    pub fn chart_data(&self, label: usize, values: &[usize]) -> Result<ChartData, Diagnostic> {
+        let categories = self
+            .rows
+            .iter()
+            .map(|row| row.cells[label].clone())
+            .collect();
+        let mut series = Vec::new();
+        for &column in values {
+            let mut numbers = Vec::with_capacity(self.rows.len());
+            for row in &self.rows {
+                let cell = &row.cells[column];
+                let number = parse_number(cell).ok_or_else(|| {
+                    Diagnostic::new(format!("`{cell}` is not a number (column `{}`)", self.columns[column]))
+                        .at(&self.file, row.spans[column].clone(), "expected a number")
+                        .hint("write plain numbers such as 270000 or 12.5; no units or thousands separators")
+                })?;
+                numbers.push(number);
+            }
+            series.push(Series {
+                name: self.columns[column].clone(),
+                values: numbers,
+            });
         }
-        Ok(series)
+        Ok(ChartData { categories, series })
     }
 }
 

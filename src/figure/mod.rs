@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod data;
+pub mod draw;
 pub mod spec;
 
-pub use spec::{ChartKind, FigureFields, FigureSpec};
+pub use spec::{ChartKind, FigureFields, FigureSpec, SortOrder};

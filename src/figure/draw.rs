@@ -1,0 +1,218 @@
+//! A figure, resolved: its data file read and checked against the block, the chart drawn, its
+//! source line turned into a citation, its numbers laid out as a table.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::chart::{format_number, render_svg, ChartInput};
+use super::data::{parse_csv, DataTable};
+use super::spec::{SortOrder, CHART_KINDS};
+use super::FigureSpec;
+use crate::citation_syntax;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::load::Project;
+use crate::parse::Citation;
+
+/// Everything the templates show for a figure.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ResolvedFigure {
+    /// "Figure N", in reading order across the brief.
+    pub number: usize,
+    /// The anchor: `fig-ID`.
+    pub anchor: String,
+    pub title: String,
+    pub alt: String,
+    pub unit: Option<String>,
+    pub notes: Option<String>,
+    /// The chart, inline SVG.
+    pub svg: String,
+    /// The formatted source citation, HTML.
+    pub sources_html: Option<String>,
+    /// Index of the source citation among all citations (its anchor), if any.
+    #[serde(skip)]
+    pub sources_citation: Option<usize>,
+    /// The data as a table: header and rows, numbers formatted, in the file's order.
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Where the data file is published, relative to the site root.
+    pub data_href: String,
+}
+
+/// Reads the figure's data and draws it. Returns the figure, its data table and its sources as a
+/// citation (to be formatted with the text's).
+pub fn draw_figure(
+    project: &Project,
+    spec: &FigureSpec,
+    number: usize,
+) -> Result<(ResolvedFigure, DataTable, Option<Citation>), Diagnostic> {
+    let fields = &spec.fields;
+    let file = project.read_source(&fields.data).map_err(|error| {
+        Diagnostic::new(format!(
+            "cannot read the figure's data file `{}`: {}",
+            fields.data, error.message
+        ))
+        .at(&spec.file, field_span(spec, "data"), "named here")
+        .hint("the path is relative to the brief's folder, e.g. `data/production.csv`")
+    })?;
+    let table = parse_csv(&file)?;
+    let label = table.column(&fields.label, &spec.file, field_span(spec, "label"))?;
+    let (fewest, most) = fields.kind.value_columns();
+    let wanted = &fields.value.0;
+    if wanted.len() < fewest || wanted.len() > most {
+        let expected = match (fewest, most) {
+            (1, 1) => "one column".to_string(),
+            (2, 2) => "two columns, `[low, high]`".to_string(),
+            _ => format!("at least {fewest} column"),
+        };
+        return Err(
+            Diagnostic::new(format!("this kind of chart takes {expected} in `value`"))
+                .at(
+                    &spec.file,
+                    field_span(spec, "value"),
+                    format!("{} given", wanted.len()),
+                )
+                .hint(format!("the kinds are: {}", CHART_KINDS.join(", "))),
+        );
+    }
+    let mut values = Vec::new();
+    for name in wanted {
+        values.push(table.column(name, &spec.file, field_span(spec, "value"))?);
+    }
+    let mut data = table.chart_data(label, &values)?;
+    if let Some(order) = fields.sort {
+        sort_chart_data(&mut data, order);
+    }
+    let unit = fields.unit.clone().or_else(|| table.meta.unit.clone());
+    let anchor = format!("fig-{}", fields.id);
+    let svg = render_svg(&ChartInput {
+        kind: fields.kind,
+        data: &data,
+        chart_title: fields.chart_title.as_deref(),
+        unit: unit.as_deref(),
+        id: &anchor,
+        title: &fields.title,
+        alt: &fields.alt,
+    })
+    .map_err(|error| {
+        Diagnostic::new(format!("could not draw the figure: {error}")).at(
+            &spec.file,
+            field_span(spec, "kind"),
+            "",
+        )
+    })?;
+    let sources = match (&fields.sources, &table.meta.sources) {
+        (Some(written), _) => Some(sources_citation(
+            &spec.file,
+            field_span(spec, "sources"),
+            written,
+            spec.section,
+        )?),
+        (None, Some(written)) => Some(sources_citation(
+            &table.file,
+            table.meta_span.clone(),
+            written,
+            spec.section,
+        )?),
+        (None, None) => None,
+    };
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.cells
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| match cell.parse::<f64>() {
+                    Ok(number) if values.contains(&i) => format_number(number),
+                    _ => cell.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let data_name = fields.data.rsplit('/').next().unwrap_or(&fields.data);
+    let figure = ResolvedFigure {
+        number,
+        anchor,
+        title: fields.title.clone(),
+        alt: fields.alt.clone(),
+        unit,
+        notes: fields.notes.clone().or_else(|| table.meta.notes.clone()),
+        svg,
+        sources_html: None,
+        sources_citation: None,
+        columns: table.columns.clone(),
+        rows,
+        data_href: format!("data/{data_name}"),
+    };
+    Ok((figure, table, sources))
+}
+
+/// Orders categories by the first series (stable, so ties keep the data's order).
+fn sort_chart_data(data: &mut super::chart::ChartData, order: SortOrder) {
+    let Some(first) = data.series.first() else {
+        return;
+    };
+    let mut indexes: Vec<usize> = (0..data.categories.len()).collect();
+    indexes.sort_by(|&a, &b| {
+        let ordering = first.values[a].total_cmp(&first.values[b]);
+        match order {
+            SortOrder::Ascending => ordering,
+            SortOrder::Descending => ordering.reverse(),
+        }
+    });
+    data.categories = indexes
+        .iter()
+        .map(|&i| data.categories[i].clone())
+        .collect();
+    for series in &mut data.series {
+        series.values = indexes.iter().map(|&i| series.values[i]).collect();
+    }
+}
+
+/// A figure's `sources` (citation syntax, `[@a; @b]`) as a citation located in `file`.
+fn sources_citation(
+    file: &Arc<SourceFile>,
+    near: Range<usize>,
+    written: &str,
+    section: usize,
+) -> Result<Citation, Diagnostic> {
+    let inner = written
+        .trim()
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(written.trim());
+    // Locate the text in the file so that an unknown key is reported where it is written.
+    let region = &file.text[near.start.min(file.text.len())..];
+    let base = region.find(inner).map_or(near.start, |i| near.start + i);
+    let items = citation_syntax::parse_bracketed(inner).ok_or_else(|| {
+        Diagnostic::new("a figure's `sources` must be citations, like \"[@usgs2024; @csis2025]\"")
+            .at(file, near.clone(), "no citation key here")
+    })?;
+    let items = items
+        .into_iter()
+        .map(|mut item| {
+            item.key_span = item.key_span.start + base..item.key_span.end + base;
+            item
+        })
+        .collect();
+    Ok(Citation {
+        items,
+        narrative: false,
+        file: Arc::clone(file),
+        span: base..base + inner.len(),
+        section,
+    })
+}
+
+/// The span of `field: …` inside a figure block, for errors about that field.
+pub fn field_span(spec: &FigureSpec, field: &str) -> Range<usize> {
+    let block = &spec.file.text[spec.span.clone()];
+    let mut offset = spec.span.start;
+    for line in block.split_inclusive('\n') {
+        if line.trim_start().starts_with(&format!("{field}:")) {
+            return offset..offset + line.trim_end().len();
+        }
+        offset += line.len();
+    }
+    spec.span.start..spec.span.start
+}
