@@ -7,6 +7,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("section.html", include_str!("../templates/section.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("figure.html", include_str!("../templates/figure.html")),
 ];
 
 /// Default static files: (path inside the site, bytes).

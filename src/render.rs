@@ -13,7 +13,7 @@ use crate::frontmatter::offset_of;
 use crate::html::escape;
 use crate::load::Project;
 use crate::parse::{Heading, Piece, Section};
-use crate::resolve::{ResolvedDocument, ResolvedFigure};
+use crate::resolve::ResolvedDocument;
 
 /// The site as files: path inside the output folder → contents.
 #[derive(Debug, Default)]
@@ -87,11 +87,14 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     };
     let mut site = Site::default();
 
+    let home_figures = figures_html(&tera, project, resolved, "")?;
+    let section_figures = figures_html(&tera, project, resolved, "../")?;
+
     // The home page: the whole brief.
     let sections: Vec<SectionContext> = document
         .sections
         .iter()
-        .map(|section| section_context(section, Some(section_html(section, resolved, "", 1))))
+        .map(|section| section_context(section, Some(section_html(section, resolved, &home_figures, "", 1))))
         .collect();
     let entries: Vec<EntryContext<'_>> = resolved
         .citations
@@ -116,7 +119,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         .map(|s| section_context(s, None))
         .collect();
     for (index, section) in document.sections.iter().enumerate() {
-        let current = section_context(section, Some(section_html(section, resolved, "../", 0)));
+        let current = section_context(section, Some(section_html(section, resolved, &section_figures, "../", 0)));
         let cited = keys_cited_in(index, resolved);
         let entries: Vec<EntryContext<'_>> = resolved
             .citations
@@ -253,7 +256,13 @@ fn heading_context(heading: &Heading) -> HeadingContext {
 
 /// The section's body as HTML. `shift` moves headings down (`##` is `<h3>` under the home page's
 /// `<h2>` section titles, `<h2>` under a section page's `<h1>`); `root` leads to the site root.
-fn section_html(section: &Section, resolved: &ResolvedDocument, root: &str, shift: u8) -> String {
+fn section_html(
+    section: &Section,
+    resolved: &ResolvedDocument,
+    figures: &[String],
+    root: &str,
+    shift: u8,
+) -> String {
     let events = section.body.iter().map(|piece| match piece {
         Piece::Markdown(Event::Start(Tag::Heading {
             level,
@@ -274,11 +283,7 @@ fn section_html(section: &Section, resolved: &ResolvedDocument, root: &str, shif
         Piece::FigureRef(index) => {
             Event::InlineHtml(CowStr::from(figure_ref_html(*index, resolved, root)))
         }
-        Piece::Figure(index) => Event::Html(CowStr::from(figure_html(
-            &resolved.figures[*index],
-            resolved,
-            root,
-        ))),
+        Piece::Figure(index) => Event::Html(CowStr::from(figures[*index].clone())),
     });
     let mut html = String::new();
     push_html(&mut html, events);
@@ -331,55 +336,25 @@ fn figure_ref_html(index: usize, resolved: &ResolvedDocument, root: &str) -> Str
     )
 }
 
-fn figure_html(figure: &ResolvedFigure, resolved: &ResolvedDocument, root: &str) -> String {
-    let mut html = format!(
-        "<figure class=\"chart-figure\" id=\"{}\"><figcaption><span class=\"figure-label\">Figure {}</span> {}</figcaption>{}",
-        escape(&figure.anchor),
-        figure.number,
-        escape(&figure.title),
-        figure.svg
-    );
-    if let Some(index) = figure.sources_citation {
-        html.push_str(&format!(
-            "<p class=\"figure-sources\">{}</p>",
-            citation_span(index, resolved)
-        ));
-    }
-    if let Some(notes) = &figure.notes {
-        html.push_str(&format!(
-            "<p class=\"figure-notes\"><span>Note.</span> {}</p>",
-            escape(notes)
-        ));
-    }
-    html.push_str("<details class=\"figure-data\"><summary>Data</summary><table><thead><tr>");
-    for column in &figure.columns {
-        html.push_str(&format!("<th scope=\"col\">{}</th>", escape(column)));
-    }
-    html.push_str("</tr></thead><tbody>");
-    for row in &figure.rows {
-        html.push_str("<tr>");
-        for (i, cell) in row.iter().enumerate() {
-            if i == 0 {
-                html.push_str(&format!("<th scope=\"row\">{}</th>", escape(cell)));
-            } else {
-                html.push_str(&format!("<td>{}</td>", escape(cell)));
-            }
-        }
-        html.push_str("</tr>");
-    }
-    html.push_str("</tbody></table>");
-    if let Some(unit) = &figure.unit {
-        html.push_str(&format!(
-            "<p class=\"figure-unit\">Unit: {}</p>",
-            escape(unit)
-        ));
-    }
-    html.push_str(&format!(
-        "<p><a href=\"{}{}\" download>Download data (CSV)</a></p></details></figure>",
-        escape(root),
-        escape(&figure.data_href)
-    ));
-    html
+/// Each figure's HTML through the `figure.html` template, for pages at `root`.
+fn figures_html(
+    tera: &Tera,
+    project: &Project,
+    resolved: &ResolvedDocument,
+    root: &str,
+) -> Result<Vec<String>, Diagnostics> {
+    resolved
+        .figures
+        .iter()
+        .map(|figure| {
+            let mut context = Context::new();
+            context.insert("figure", figure);
+            context.insert("root", root);
+            let sources = figure.sources_citation.map(|index| citation_span(index, resolved));
+            context.insert("sources_html", &sources);
+            render_template(tera, project, "figure.html", &context)
+        })
+        .collect()
 }
 
 /// Keys cited in section `index`: its text's citations and its figures' sources.

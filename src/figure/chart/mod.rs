@@ -55,9 +55,9 @@ const INK: RGBColor = RGBColor(1, 2, 3);
 const INK_HEX: &str = "#010203";
 const FONT: &str = "sans-serif";
 /// Narrow enough that 16-pixel text stays legible when a phone scales the chart to its width.
-const WIDTH: u32 = 640;
-const TICK_SIZE: u32 = 16;
-const VALUE_SIZE: u32 = 15;
+const WIDTH: u32 = 560;
+const TICK_SIZE: u32 = 17;
+const VALUE_SIZE: u32 = 16;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
