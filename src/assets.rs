@@ -11,4 +11,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Default static files: (path inside the site, bytes).
-pub const STATIC_FILES: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
+pub const STATIC_FILES: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("brief.js", include_bytes!("../static/brief.js")),
+];

@@ -56,9 +56,17 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// Errors stop the build; warnings are printed and counted (`--strict` makes them errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 /// One problem found while building, with where it is.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
     pub location: Option<(Arc<SourceFile>, Range<usize>)>,
     /// Printed under the offending line, next to the carets.
@@ -70,10 +78,27 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             message: message.into(),
             location: None,
             label: String::new(),
             hint: None,
+        }
+    }
+
+    /// A problem that does not stop the build (unless `--strict`).
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(message)
+        }
+    }
+
+    /// The same problem, now stopping the build.
+    pub fn into_error(self) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            ..self
         }
     }
 
@@ -105,9 +130,27 @@ impl Diagnostic {
         })
     }
 
+    /// One line, `warning: file:line:col: message`, and the hint indented under it: for the
+    /// warnings a successful build prints, which should not bury the summary.
+    pub fn render_short(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut line = format!("{kind}: {self}");
+        if let Some(hint) = &self.hint {
+            line.push_str(&format!("\n  = help: {hint}"));
+        }
+        line
+    }
+
     /// The rustc-like text: `error: …`, the location, the quoted line with carets, the hint.
     pub fn render(&self) -> String {
-        let mut diagnostic = CsDiagnostic::error().with_message(&self.message);
+        let mut diagnostic = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_message(&self.message);
         if let Some(hint) = &self.hint {
             diagnostic = diagnostic.with_notes(vec![format!("help: {hint}")]);
         }
@@ -168,9 +211,19 @@ impl Diagnostics {
             .map(Diagnostic::render)
             .collect::<Vec<_>>()
             .join("\n");
-        let count = self.0.len();
+        let count = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = self.0.len() - count;
+        let also = match warnings {
+            0 => String::new(),
+            1 => " and 1 warning".to_string(),
+            n => format!(" and {n} warnings"),
+        };
         out.push_str(&format!(
-            "\nerror: build failed with {count} error{}; the previous site was left as it was\n",
+            "\nerror: build failed with {count} error{}{also}; the previous site was left as it was\n",
             if count == 1 { "" } else { "s" }
         ));
         out

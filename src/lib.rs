@@ -28,8 +28,17 @@ use std::time::Instant;
 
 use diagnostic::{Diagnostic, Diagnostics};
 
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where to write the site (default: `public/` in the brief's folder).
+    pub out: Option<PathBuf>,
+    /// Treat warnings as errors: the build fails and the previous site stays.
+    pub strict: bool,
+}
+
 /// What one build produced, for the summary line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BuildSummary {
     pub pages: usize,
     pub citations: usize,
@@ -37,13 +46,20 @@ pub struct BuildSummary {
     pub figures: usize,
     pub milliseconds: u128,
     pub out: PathBuf,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let warnings = match self.warnings.len() {
+            0 => String::new(),
+            1 => ", 1 warning".to_string(),
+            n => format!(", {n} warnings"),
+        };
         write!(
             f,
-            "built {} pages, {} citations, {} sources, {} figures in {} ms → {}",
+            "built {} pages, {} citations, {} sources, {} figures{warnings} in {} ms → {}",
             self.pages,
             self.citations,
             self.sources,
@@ -54,14 +70,33 @@ impl std::fmt::Display for BuildSummary {
     }
 }
 
-/// Builds the brief in `root` into `out` (default `root/public`).
-pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary, Diagnostics> {
+/// Builds the brief in the folder `root`, or the single Markdown document `root`.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
-    let out = out.map_or_else(|| root.join("public"), Path::to_path_buf);
-    check_output_folder(root, &out)?;
-    let project = load::load(root)?;
+    let single = root.is_file();
+    let folder = if single {
+        root.parent().unwrap_or(Path::new("."))
+    } else {
+        root
+    };
+    let out = options.out.clone().unwrap_or_else(|| folder.join("public"));
+    check_output_folder(folder, &out)?;
+    let project = if single {
+        load::load_single(root)?
+    } else {
+        load::load(root)?
+    };
     let document = parse::parse(&project)?;
     let resolved = resolve::resolve(&project, document)?;
+    if options.strict && !resolved.warnings.is_empty() {
+        return Err(Diagnostics(
+            resolved
+                .warnings
+                .into_iter()
+                .map(Diagnostic::into_error)
+                .collect(),
+        ));
+    }
     let site = render::render(&project, &resolved)?;
     write::write_site(&site, &out)?;
     Ok(BuildSummary {
@@ -71,6 +106,7 @@ pub fn build(root: &Path, out: Option<&Path>) -> Result<BuildSummary, Diagnostic
         figures: resolved.figures.len(),
         milliseconds: started.elapsed().as_millis(),
         out,
+        warnings: resolved.warnings,
     })
 }
 

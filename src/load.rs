@@ -26,6 +26,9 @@ pub struct Project {
     pub templates: BTreeMap<String, Arc<SourceFile>>,
     /// Static files by path inside the site: the brief's own over the built-in ones.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// A single Markdown document (`brief build paper.md`): `index` holds the metadata and the
+    /// whole text; `sections` is empty.
+    pub single: bool,
 }
 
 impl Project {
@@ -33,6 +36,27 @@ impl Project {
     pub fn read_source(&self, relative: &str) -> Result<Arc<SourceFile>, Diagnostic> {
         read_source(&self.root, &self.root.join(relative))
     }
+}
+
+/// Reads one Markdown document with its metadata in its front matter, as Pandoc would. Reference
+/// files, data and templates are looked up beside it.
+pub fn load_single(path: &Path) -> Result<Project, Diagnostics> {
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut diagnostics = Diagnostics::default();
+    let index = read_source(root, path).map_err(Diagnostics::from)?;
+    let templates = read_templates(root, &mut diagnostics);
+    let static_files = read_static(root, &mut diagnostics);
+    diagnostics.into_result(Project {
+        root: root.to_path_buf(),
+        index,
+        sections: Vec::new(),
+        templates,
+        static_files,
+        single: true,
+    })
 }
 
 /// Reads the brief in `root`.
@@ -87,6 +111,7 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             sections,
             templates,
             static_files,
+            single: false,
         }),
         _ => Err(diagnostics),
     }

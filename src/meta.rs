@@ -31,6 +31,13 @@ pub struct BriefMeta {
     /// author's order, as in "(USGS, 2024; CSIS, 2025)".
     #[serde(default)]
     pub citation_order: CitationOrder,
+    /// Pandoc's `link-citations`: each citation links to its reference entry (default true).
+    #[serde(default = "yes")]
+    pub link_citations: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub const BRIEF_FIELDS: &[&str] = &[
@@ -44,6 +51,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "csl",
     "nocite",
     "citation-order",
+    "link-citations",
 ];
 
 fn default_lang() -> String {
@@ -112,6 +120,90 @@ impl std::fmt::Display for SectionNumber {
         match self {
             SectionNumber::Int(n) => write!(f, "{n}"),
             SectionNumber::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The metadata of a single Markdown document (`brief build paper.md`): Pandoc's keys, read
+/// leniently because such front matter also feeds other tools (JOSS adds `tags`, `affiliations`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DocumentMeta {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub author: Option<Authors>,
+    /// JOSS writes `authors:`.
+    #[serde(default)]
+    pub authors: Option<Authors>,
+    #[serde(default)]
+    pub date: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "abstract")]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub bibliography: OneOrMany,
+    #[serde(default)]
+    pub csl: Option<String>,
+    #[serde(default)]
+    pub nocite: OneOrMany,
+    #[serde(default)]
+    pub citation_order: CitationOrder,
+    #[serde(default = "yes")]
+    pub link_citations: bool,
+}
+
+/// `author: Jane Doe`, a list of names, or a list of `{name: …}` records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Authors {
+    One(String),
+    Many(Vec<AuthorRecord>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AuthorRecord {
+    Name(String),
+    Record { name: String },
+}
+
+impl DocumentMeta {
+    pub fn into_brief_meta(self) -> BriefMeta {
+        let authors = match self.author.or(self.authors) {
+            None => Vec::new(),
+            Some(Authors::One(name)) => vec![name],
+            Some(Authors::Many(list)) => list
+                .into_iter()
+                .map(|record| match record {
+                    AuthorRecord::Name(name) | AuthorRecord::Record { name } => name,
+                })
+                .collect(),
+        };
+        let date = self.date.map(|date| match date {
+            serde_yaml::Value::String(text) => text,
+            other => serde_yaml::to_string(&other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        });
+        BriefMeta {
+            title: self.title.unwrap_or_else(|| "Untitled".to_string()),
+            subtitle: self.subtitle,
+            author: OneOrMany(authors),
+            date,
+            lang: self.lang.unwrap_or_else(default_lang),
+            description: self.description.or(self.summary),
+            bibliography: self.bibliography,
+            csl: self.csl.unwrap_or_else(default_csl),
+            nocite: self.nocite,
+            citation_order: self.citation_order,
+            link_citations: self.link_citations,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::figure::spec::{FigureFields, FigureSpec, FIGURE_FIELDS};
 use crate::frontmatter;
 use crate::load::Project;
-use crate::meta::{BriefMeta, SectionMeta, BRIEF_FIELDS, SECTION_FIELDS};
+use crate::meta::{BriefMeta, DocumentMeta, SectionMeta, BRIEF_FIELDS, SECTION_FIELDS};
 use crate::slug::{slugify, UniqueIds};
 
 /// The brief, parsed.
@@ -92,7 +92,12 @@ const RESERVED_IDS: &[&str] = &["top", "contents", "main", "references", "title-
 pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let index = Arc::clone(&project.index);
-    let (meta, index_yaml) = match parse_index(&index) {
+    let parsed_index = if project.single {
+        parse_single(&index)
+    } else {
+        parse_index(&index)
+    };
+    let (meta, index_yaml) = match parsed_index {
         Ok(parsed) => parsed,
         Err(error) => {
             diagnostics.push(error);
@@ -101,6 +106,17 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
     };
 
     let mut metas = Vec::new();
+    if project.single {
+        // The document is its own only section, without a title of its own.
+        let split = frontmatter::split(&index).map_err(Diagnostics::from)?;
+        let meta = SectionMeta {
+            title: String::new(),
+            order: 0,
+            number: None,
+            slug: Some("document".into()),
+        };
+        metas.push((Arc::clone(&index), meta, split));
+    }
     for file in &project.sections {
         match frontmatter::split(file).and_then(|split| {
             let meta: SectionMeta = frontmatter::parse_yaml(
@@ -174,6 +190,13 @@ fn parse_index(index: &Arc<SourceFile>) -> Result<(BriefMeta, Range<usize>), Dia
     let split = frontmatter::split(index)?;
     let meta = frontmatter::parse_yaml(index, split.yaml.clone(), "brief metadata", BRIEF_FIELDS)?;
     Ok((meta, split.yaml))
+}
+
+fn parse_single(index: &Arc<SourceFile>) -> Result<(BriefMeta, Range<usize>), Diagnostic> {
+    let split = frontmatter::split(index)?;
+    let meta: DocumentMeta =
+        frontmatter::parse_yaml(index, split.yaml.clone(), "document metadata", &[])?;
+    Ok((meta.into_brief_meta(), split.yaml))
 }
 
 fn check_unique_orders(
@@ -378,7 +401,41 @@ fn parse_body(
             other => pieces.push(Piece::Markdown(other.into_static())),
         }
     }
+    drop_trailing_references_heading(&mut pieces, &mut headings);
     (pieces, headings)
+}
+
+/// Pandoc papers end with an empty "# References" heading for the list Pandoc appends; the list
+/// is generated here too, under its own heading, so an empty one at the very end is dropped.
+fn drop_trailing_references_heading(pieces: &mut Vec<Piece>, headings: &mut Vec<Heading>) {
+    let Some(last) = headings.last() else { return };
+    if !matches!(
+        last.text.trim().to_lowercase().as_str(),
+        "references" | "bibliography" | "works cited"
+    ) {
+        return;
+    }
+    let start = pieces
+        .iter()
+        .rposition(|piece| matches!(piece, Piece::Markdown(Event::Start(Tag::Heading { .. }))));
+    let Some(start) = start else { return };
+    let end = pieces[start..]
+        .iter()
+        .position(|piece| matches!(piece, Piece::Markdown(Event::End(TagEnd::Heading(_)))));
+    let Some(end) = end.map(|e| start + e) else {
+        return;
+    };
+    let nothing_after = pieces[end + 1..].iter().all(|piece| match piece {
+        Piece::Markdown(Event::Html(html) | Event::InlineHtml(html)) => {
+            html.trim().is_empty() || html.trim_start().starts_with("<!--")
+        }
+        Piece::Markdown(Event::SoftBreak | Event::HardBreak) => true,
+        _ => false,
+    });
+    if nothing_after {
+        pieces.truncate(start);
+        headings.pop();
+    }
 }
 
 fn shift_item(mut item: CiteItem, offset: usize) -> CiteItem {

@@ -94,7 +94,12 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     let sections: Vec<SectionContext> = document
         .sections
         .iter()
-        .map(|section| section_context(section, Some(section_html(section, resolved, &home_figures, "", 1))))
+        .map(|section| {
+            section_context(
+                section,
+                Some(section_html(section, resolved, &home_figures, "", 1)),
+            )
+        })
         .collect();
     let entries: Vec<EntryContext<'_>> = resolved
         .citations
@@ -105,12 +110,19 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     let mut context = Context::new();
     context.insert("brief", &brief);
     context.insert("root", "");
+    context.insert("single", &project.single);
     context.insert("sections", &sections);
     context.insert("references", &entries);
     let html = render_template(&tera, project, "index.html", &context)?;
     site.files
         .insert("index.html".to_string(), html.into_bytes());
     site.pages += 1;
+
+    if project.single {
+        // A single document is its home page; a page per section would repeat it.
+        add_files(&mut site, project, resolved);
+        return Ok(site);
+    }
 
     // One page per section, with the references it cites.
     let toc: Vec<SectionContext> = document
@@ -119,7 +131,10 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         .map(|s| section_context(s, None))
         .collect();
     for (index, section) in document.sections.iter().enumerate() {
-        let current = section_context(section, Some(section_html(section, resolved, &section_figures, "../", 0)));
+        let current = section_context(
+            section,
+            Some(section_html(section, resolved, &section_figures, "../", 0)),
+        );
         let cited = keys_cited_in(index, resolved);
         let entries: Vec<EntryContext<'_>> = resolved
             .citations
@@ -142,13 +157,18 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         site.pages += 1;
     }
 
+    add_files(&mut site, project, resolved);
+    Ok(site)
+}
+
+/// Static files and the figures' data files.
+fn add_files(site: &mut Site, project: &Project, resolved: &ResolvedDocument) {
     for (path, bytes) in &project.static_files {
         site.files.insert(path.clone(), bytes.clone());
     }
     for (path, text) in &resolved.data_files {
         site.files.insert(path.clone(), text.clone().into_bytes());
     }
-    Ok(site)
 }
 
 fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
@@ -237,18 +257,24 @@ fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
 }
 
 fn section_context(section: &Section, html: Option<String>) -> SectionContext {
+    let top = section.headings.iter().map(|h| h.level).min().unwrap_or(2);
     SectionContext {
         slug: section.slug.clone(),
         title: section.meta.title.clone(),
         number: section.meta.number.as_ref().map(ToString::to_string),
         html,
-        headings: section.headings.iter().map(heading_context).collect(),
+        headings: section
+            .headings
+            .iter()
+            .map(|heading| heading_context(heading, top))
+            .collect(),
     }
 }
 
-fn heading_context(heading: &Heading) -> HeadingContext {
+/// `depth` 1 is the section's own top heading level (`##` in a brief, `#` in a single paper).
+fn heading_context(heading: &Heading, top: u8) -> HeadingContext {
     HeadingContext {
-        depth: heading.level.saturating_sub(1).max(1),
+        depth: heading.level.saturating_sub(top) + 1,
         id: heading.id.clone(),
         text: heading.text.clone(),
     }
@@ -291,9 +317,9 @@ fn section_html(
 }
 
 fn shift_level(level: HeadingLevel, shift: u8) -> HeadingLevel {
-    // Body headings never rise above the section title's level.
-    let level = (level as usize).max(2) - 1 + usize::from(shift) + 1;
-    HeadingLevel::try_from(level.min(6)).unwrap_or(HeadingLevel::H6)
+    // Never above `<h2>`: the page's `<h1>` is its title.
+    let level = (level as usize + usize::from(shift)).clamp(2, 6);
+    HeadingLevel::try_from(level).unwrap_or(HeadingLevel::H6)
 }
 
 fn citation_span(index: usize, resolved: &ResolvedDocument) -> String {
@@ -350,7 +376,9 @@ fn figures_html(
             let mut context = Context::new();
             context.insert("figure", figure);
             context.insert("root", root);
-            let sources = figure.sources_citation.map(|index| citation_span(index, resolved));
+            let sources = figure
+                .sources_citation
+                .map(|index| citation_span(index, resolved));
             context.insert("sources_html", &sources);
             render_template(tera, project, "figure.html", &context)
         })

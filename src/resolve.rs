@@ -22,6 +22,8 @@ pub struct ResolvedDocument {
     pub figures: Vec<ResolvedFigure>,
     /// Data files to publish with the site: (path inside the site, contents).
     pub data_files: BTreeMap<String, String>,
+    /// Problems that do not stop the build (unless `--strict`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument, Diagnostics> {
@@ -90,7 +92,8 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             return Err(diagnostics);
         }
     };
-    let resolved = resolve_citations(&document, &references, &citations);
+    let resolved = resolve_citations(project, &document, &references, &citations);
+    let mut warnings = references.warnings;
     let resolved = match resolved {
         Ok(resolved) if diagnostics.is_empty() => resolved,
         Ok(_) => return Err(diagnostics),
@@ -107,7 +110,9 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             figure
         })
         .collect();
+    warnings.extend(resolved.warnings.iter().cloned());
     Ok(ResolvedDocument {
+        warnings,
         document,
         all_citations: citations,
         citations: resolved,

@@ -108,16 +108,47 @@ fn reference_list_shows_every_source_as_notes_md_describes() {
         "alinvest2025",
         "newsecuritybeat2024",
     ] {
+        let entry = text(unlisted);
         assert!(
-            text(unlisted)
-                .contains("not in the author’s reference list; no title or link was given"),
+            entry.contains("Cited in the text but not in the author’s reference list."),
+            "{unlisted}"
+        );
+        assert!(
+            entry.contains("No link to this source was given, nor a title."),
             "{unlisted}"
         );
     }
-    assert!(text("usgs2025").contains("not in the author’s reference list."));
+    assert!(text("usgs2025").contains("Cited in the text but not in the author’s reference list."));
+    assert!(
+        !text("usgs2025").contains("No link"),
+        "USGS 2025 has its URL"
+    );
     for uncited in ["axios2025", "lynas2025"] {
-        assert!(text(uncited).contains("not cited in the text"), "{uncited}");
+        assert!(
+            text(uncited).contains("Listed by the author but not cited in the text."),
+            "{uncited}"
+        );
     }
+    for listed in ["csis2025", "reuters2025jun15", "wipo2024"] {
+        let entry = text(listed);
+        assert!(
+            !entry.contains("not in the author") && !entry.contains("No link"),
+            "{listed} needs no mark"
+        );
+    }
+    let archive = select(
+        &page,
+        "#ref-reuters2025jun15 a[href^=\"https://web.archive.org/\"]",
+    );
+    assert_eq!(
+        archive[0].value().attr("href"),
+        Some("https://web.archive.org/web/2025/https://www.reuters.com/world/china/us-china-trade-truce-leaves-military-use-rare-earth-issue-unresolved-sources-say-2025-06-15/")
+    );
+    assert_eq!(
+        select(&page, "#ref-reuters2025jun15 .backlinks a").len(),
+        5,
+        "cited five times"
+    );
     let link = select(&page, "#ref-csis2025 a[href^=https]");
     assert_eq!(
         link[0].value().attr("href"),

@@ -7,13 +7,16 @@ use hayagriva::citationberg::{FontStyle, FontVariant, FontWeight, TextDecoration
 use hayagriva::types::Person;
 use hayagriva::{ElemChild, ElemChildren, ElemMeta, Formatting};
 
-use crate::html::{escape, safe_url};
+use crate::html::{escape, is_web_url, safe_url};
 
 /// How one cited item of a citation is linked and decorated.
 pub struct ItemDecoration<'a> {
-    pub href: String,
+    /// The entry's anchor; none when the brief turns `link-citations` off.
+    pub href: Option<String>,
     pub prefix: &'a str,
     pub suffix: &'a str,
+    /// `[-@key]`: the author asked for the year alone, so a bare year is not a collapsed one.
+    pub suppress_author: bool,
 }
 
 /// Options for one piece of output.
@@ -45,7 +48,9 @@ pub fn write_citation_html(children: &ElemChildren, options: &HtmlOptions<'_>) -
     for (i, child) in children.0.iter().enumerate() {
         let next_is_collapsed_year = matches!(
             children.0.get(i + 1),
-            Some(ElemChild::Elem(next)) if matches!(next.meta, Some(ElemMeta::Entry(_))) && !has_name(&next.children)
+            Some(ElemChild::Elem(next)) if matches!(next.meta, Some(ElemMeta::Entry(index))
+                if !options.items.get(index).is_some_and(|item| item.suppress_author || !item.prefix.is_empty()))
+                && is_year_only(&next.children)
         );
         match child {
             ElemChild::Text(text) if next_is_collapsed_year && text.text.trim() == ";" => {
@@ -57,14 +62,12 @@ pub fn write_citation_html(children: &ElemChildren, options: &HtmlOptions<'_>) -
     out
 }
 
-/// Whether the output names anyone (a collapsed citation item shows only its year).
-fn has_name(children: &ElemChildren) -> bool {
-    children.0.iter().any(|child| match child {
-        ElemChild::Elem(elem) => {
-            matches!(elem.meta, Some(ElemMeta::Name(..))) || has_name(&elem.children)
-        }
-        _ => false,
-    })
+/// Whether a collapsed item shows only its year ("2025", "2025b"): its text starts with a digit,
+/// which a name does not.
+fn is_year_only(children: &ElemChildren) -> bool {
+    write_plain(children)
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn write_children(
@@ -87,14 +90,16 @@ fn write_child(
     match child {
         ElemChild::Text(text) => write_formatted(out, &text.text, text.formatting),
         ElemChild::Markup(markup) => out.push_str(&escape(markup)),
-        ElemChild::Link { text, url } => match safe_url(url).filter(|_| options.link_urls) {
-            Some(url) => {
-                out.push_str(&format!("<a href=\"{}\">", escape(url)));
-                write_formatted(out, &text.text, text.formatting);
-                out.push_str("</a>");
+        ElemChild::Link { text, url } => {
+            match safe_url(url).filter(|url| options.link_urls && is_web_url(url)) {
+                Some(url) => {
+                    out.push_str(&format!("<a href=\"{}\">", escape(url)));
+                    write_formatted(out, &text.text, text.formatting);
+                    out.push_str("</a>");
+                }
+                None => write_formatted(out, &text.text, text.formatting),
             }
-            None => write_formatted(out, &text.text, text.formatting),
-        },
+        }
         ElemChild::Transparent { .. } => {}
         ElemChild::Elem(elem) => match &elem.meta {
             Some(ElemMeta::Entry(index)) => match options.items.get(*index) {
@@ -103,9 +108,14 @@ fn write_child(
                         out.push_str(&escape(item.prefix));
                         out.push(' ');
                     }
-                    out.push_str(&format!("<a href=\"{}\">", escape(&item.href)));
-                    write_children(out, &elem.children, options, names);
-                    out.push_str("</a>");
+                    match &item.href {
+                        Some(href) => {
+                            out.push_str(&format!("<a href=\"{}\">", escape(href)));
+                            write_children(out, &elem.children, options, names);
+                            out.push_str("</a>");
+                        }
+                        None => write_children(out, &elem.children, options, names),
+                    }
                     if !item.suffix.is_empty() {
                         out.push(' ');
                         out.push_str(&escape(item.suffix));

@@ -2,6 +2,8 @@
 //! hayagriva's CSL engine in two phases (register every citation, then `finish` once) so that
 //! disambiguation (2025a/b/c) is decided for the whole brief at once.
 
+pub mod bibtex;
+pub mod csl_json;
 pub mod html;
 pub mod references;
 
@@ -17,7 +19,8 @@ use hayagriva::{
 
 use crate::citation_syntax::{CiteItem, LocatorKind};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
-use crate::html::safe_url;
+use crate::html::is_web_url;
+use crate::load::Project;
 use crate::meta::CitationOrder;
 use crate::parse::{Citation, Document};
 use html::{
@@ -32,6 +35,9 @@ pub struct ResolvedCitations {
     pub citations: Vec<String>,
     /// The reference list, in the style's order.
     pub entries: Vec<ReferenceEntry>,
+    /// What a reviewer should know: sources without a link, listed but never cited, cited but
+    /// not in the author's own list.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -41,8 +47,10 @@ pub struct ReferenceEntry {
     pub html: String,
     /// The same as plain text.
     pub text: String,
-    /// Links to the source (URL, DOI), safe to put in `href`.
+    /// Links to the source (URL, DOI): http(s) only.
     pub links: Vec<String>,
+    /// The Wayback Machine's copy of the URL nearest to the access date or publication year.
+    pub archive: Option<String>,
     /// False when the author's own reference list omits this source.
     pub listed: bool,
     /// Indexes of the citations that cite it, in reading order.
@@ -61,13 +69,14 @@ pub fn reference_anchor(key: &str) -> String {
 
 /// Formats `citations` (the text's, then the figures') and the reference list.
 pub fn resolve_citations(
+    project: &Project,
     document: &Document,
     references: &References,
     citations: &[Citation],
 ) -> Result<ResolvedCitations, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     check_keys(citations, references, &mut diagnostics);
-    let style = load_style(document);
+    let style = load_style(document, project);
     let listed_keys = nocite_keys(document, references, &mut diagnostics);
     let mut style = match style {
         Ok(style) if diagnostics.is_empty() => style,
@@ -127,9 +136,11 @@ pub fn resolve_citations(
         .iter()
         .skip(1)
         .zip(citations)
-        .map(|(rendered, citation)| citation_html(&rendered.citation, citation))
+        .map(|(rendered, citation)| {
+            citation_html(&rendered.citation, citation, document.meta.link_citations)
+        })
         .collect();
-    let entries = rendered
+    let entries: Vec<ReferenceEntry> = rendered
         .bibliography
         .map(|bibliography| bibliography.items)
         .unwrap_or_default()
@@ -144,6 +155,7 @@ pub fn resolve_citations(
                 html: tidy_punctuation(&write_html(&item.content, &options)),
                 text: write_plain(&item.content),
                 links: entry.map(entry_links).unwrap_or_default(),
+                archive: entry.and_then(archive_link),
                 listed: references
                     .info
                     .get(&item.key)
@@ -153,10 +165,56 @@ pub fn resolve_citations(
             }
         })
         .collect();
+    let warnings = source_warnings(&entries, references);
     Ok(ResolvedCitations {
         citations: formatted_citations,
         entries,
+        warnings,
     })
+}
+
+/// One warning per listed entry that a reviewer would flag, at the entry's key.
+fn source_warnings(entries: &[ReferenceEntry], references: &References) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for entry in entries {
+        let Some(info) = references.info.get(&entry.key) else {
+            continue;
+        };
+        let at = |message: String, label: &str| {
+            Diagnostic::warning(message).at(&info.file, info.span.clone(), label)
+        };
+        if entry.links.is_empty() {
+            warnings.push(
+                at(
+                    format!("source `{}` has no link", entry.key),
+                    "no url or doi",
+                )
+                .hint("add `url:` (or a DOI) so that readers and reviewers can check the source"),
+            );
+        }
+        if entry.cited_at.is_empty() {
+            warnings.push(
+                at(
+                    format!("source `{}` is listed but never cited", entry.key),
+                    "listed through `nocite`",
+                )
+                .hint("cite it where the text relies on it, or drop it from `nocite`"),
+            );
+        }
+        if !entry.listed {
+            warnings.push(
+                at(
+                    format!(
+                        "source `{}` is cited but not in the author's reference list",
+                        entry.key
+                    ),
+                    "`listed: false`",
+                )
+                .hint("the site marks it as such next to the entry"),
+            );
+        }
+    }
+    warnings
 }
 
 /// Every unknown key, at its place in the text, with the closest known key as a hint.
@@ -172,7 +230,15 @@ fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut
                     item.key_span.clone(),
                     "no entry with this key in the references",
                 );
+            let skipped = references
+                .warnings
+                .iter()
+                .find(|w| w.message.contains(&format!("`{}`", item.key)));
             diagnostic = match closest(&item.key, references.library.keys()) {
+                _ if skipped.is_some() => {
+                    let skipped = skipped.map(|w| w.to_string()).unwrap_or_default();
+                    diagnostic.hint(format!("the entry could not be read: {skipped}"))
+                }
                 Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
                 None => diagnostic.hint("add an entry with this key to the references file"),
             };
@@ -181,28 +247,56 @@ fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut
     }
 }
 
-fn load_style(document: &Document) -> Result<IndependentStyle, Diagnostic> {
+/// The style named by `csl`: a built-in name (`apa`), or a `.csl` file relative to the brief.
+fn load_style(document: &Document, project: &Project) -> Result<IndependentStyle, Diagnostic> {
     let name = document.meta.csl.as_str();
-    let unknown = || {
-        let names: Vec<&str> = ArchivedStyle::all()
-            .iter()
-            .flat_map(|s| s.names().iter().copied())
-            .collect();
-        let hint = match closest(name, names.iter().copied()) {
-            Some(suggestion) => format!("did you mean `{suggestion}`? Built-in styles include apa, chicago-author-date, ieee, modern-language-association"),
-            None => "built-in styles include apa, chicago-author-date, ieee, modern-language-association".to_string(),
+    let at = field_span(document, "csl", name);
+    if name.ends_with(".csl") {
+        let file = project.read_source(name).map_err(|error| {
+            Diagnostic::new(format!("cannot read the citation style `{name}`: {}", error.message))
+                .at(&document.index, at.clone(), "named here")
+                .hint("the path is relative to the brief's folder; or name a built-in style such as `apa`")
+        })?;
+        let style = Style::from_xml(&file.text).map_err(|error| {
+            Diagnostic::new(format!("invalid CSL style: {error}"))
+                .at(&file, 0..0, "in this file")
+                .hint("a .csl file is CSL 1.0 XML, as distributed by the Zotero style repository")
+        })?;
+        return match style {
+            Style::Independent(style) => Ok(style),
+            // A dependent style only renames a parent; use the parent if it is built in.
+            Style::Dependent(dependent) => ArchivedStyle::by_id(&dependent.parent_link.href)
+                .map(ArchivedStyle::get)
+                .and_then(|style| match style {
+                    Style::Independent(style) => Some(style),
+                    Style::Dependent(_) => None,
+                })
+                .ok_or_else(|| {
+                    Diagnostic::new(format!(
+                        "the dependent style `{name}` needs its parent `{}`, which is not built in",
+                        dependent.parent_link.href
+                    ))
+                    .at(&document.index, at.clone(), "named here")
+                    .hint("download the parent's .csl file and name it in `csl:` instead")
+                }),
         };
-        Diagnostic::new(format!("unknown citation style `{name}`"))
-            .at(
-                &document.index,
-                field_span(document, "csl", name),
-                "not a built-in style",
-            )
-            .hint(hint)
-    };
+    }
     match ArchivedStyle::by_name(name).map(ArchivedStyle::get) {
         Some(Style::Independent(style)) => Ok(style),
-        _ => Err(unknown()),
+        _ => {
+            let names: Vec<&str> = ArchivedStyle::all()
+                .iter()
+                .flat_map(|s| s.names().iter().copied())
+                .collect();
+            let known = "built-in styles include apa, chicago-author-date, ieee, modern-language-association; or give a path to a .csl file";
+            let hint = match closest(name, names.iter().copied()) {
+                Some(suggestion) => format!("did you mean `{suggestion}`? {known}"),
+                None => known.to_string(),
+            };
+            Err(Diagnostic::new(format!("unknown citation style `{name}`"))
+                .at(&document.index, at, "not a built-in style")
+                .hint(hint))
+        }
     }
 }
 
@@ -304,15 +398,27 @@ fn csl_locator(kind: LocatorKind) -> CslLocator {
     }
 }
 
+/// `https://web.archive.org/web/<year>/<url>`: the year of the access date, else of publication.
+fn archive_link(entry: &Entry) -> Option<String> {
+    let url = entry.url().filter(|url| is_web_url(url.value.as_str()))?;
+    let year = url
+        .visit_date
+        .as_ref()
+        .or_else(|| entry.date_any())
+        .map(|date| date.year)?;
+    Some(format!("https://web.archive.org/web/{year}/{}", url.value))
+}
+
 /// A citation's HTML: each item linked to its entry, prefixes and suffixes in place, short names.
-fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation) -> String {
+fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation, link: bool) -> String {
     let items: Vec<ItemDecoration<'_>> = citation
         .items
         .iter()
         .map(|item| ItemDecoration {
-            href: format!("#{}", reference_anchor(&item.key)),
+            href: link.then(|| format!("#{}", reference_anchor(&item.key))),
             prefix: &item.prefix,
             suffix: &item.suffix,
+            suppress_author: item.suppress_author,
         })
         .collect();
     let body = write_citation_html(
@@ -337,8 +443,8 @@ fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation) -> Str
 fn entry_links(entry: &Entry) -> Vec<String> {
     let mut links = Vec::new();
     if let Some(url) = entry.url() {
-        if let Some(url) = safe_url(url.value.as_str()) {
-            links.push(url.to_string());
+        if is_web_url(url.value.as_str()) {
+            links.push(url.value.to_string());
         }
     }
     if let Some(doi) = entry.doi() {

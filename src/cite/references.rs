@@ -1,13 +1,14 @@
-//! Reference files: hayagriva YAML or BibLaTeX, read into one library, plus this project's own
+//! Reference files — hayagriva YAML, BibTeX/BibLaTeX, CSL-JSON — read into one library, plus this project's own
 //! per-entry fields (`listed: false` for a source the author cited but did not list).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use hayagriva::io::BibLaTeXError;
 use hayagriva::Library;
 
+use super::bibtex::{self, ParsedEntry};
+use super::csl_json;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::frontmatter::{offset_of, yaml_diagnostic, YamlPlace};
 use crate::load::Project;
@@ -18,6 +19,8 @@ use crate::parse::Document;
 pub struct References {
     pub library: Library,
     pub info: BTreeMap<String, EntryInfo>,
+    /// Entries that could not be read (the others were).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What the tool knows about an entry besides what hayagriva formats.
@@ -33,12 +36,13 @@ pub struct EntryInfo {
 pub fn load_references(project: &Project, document: &Document) -> Result<References, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut library = Library::new();
-    let mut info = BTreeMap::new();
+    let mut info: BTreeMap<String, EntryInfo> = BTreeMap::new();
+    let mut warnings = Vec::new();
     if document.meta.bibliography.0.is_empty() {
         let span = document.index_yaml.clone();
         return Err(Diagnostic::new("the brief names no references file")
             .at(&document.index, span.start..span.start, "in this metadata")
-            .hint("add `bibliography: data/references.yaml` (or a .bib file) to content/_index.md")
+            .hint("add `bibliography: data/references.yaml` (or a .bib or .json file) to the metadata")
             .into());
     }
     for name in &document.meta.bibliography.0 {
@@ -59,53 +63,87 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
                 continue;
             }
         };
-        let parsed = if name.ends_with(".bib") {
-            parse_biblatex(&file)
-        } else {
-            parse_yaml(&file)
+        let parsed = match Format::of(name) {
+            Some(Format::BibTeX) => Ok(bibtex::parse(&file)),
+            Some(Format::CslJson) => csl_json::parse(&file),
+            Some(Format::Yaml) => parse_yaml(&file),
+            None => Err(Diagnostic::new(format!(
+                "`{name}` is not a references format brief reads"
+            ))
+            .at(
+                &document.index,
+                field_span(document, "bibliography", name),
+                "named here",
+            )
+            .hint("use .yaml (hayagriva or CSL-YAML), .bib (BibTeX/BibLaTeX) or .json (CSL-JSON)")),
         };
-        match parsed {
-            Ok(entries) => {
-                let unlisted = if name.ends_with(".bib") {
-                    Default::default()
-                } else {
-                    keys_with_false(&file, "listed")
-                };
-                for entry in entries.iter() {
-                    let key = entry.key().to_string();
-                    let span = key_span(&file, &key);
-                    if let Some(previous) = info.get(&key) {
-                        let previous: &EntryInfo = previous;
-                        diagnostics.push(
-                            Diagnostic::new(format!("the key `{key}` is defined twice"))
-                                .at(&file, span.clone(), "second definition")
-                                .hint(format!(
-                                    "it is also in {}; keys must be unique",
-                                    previous.file.name
-                                )),
-                        );
-                        continue;
-                    }
-                    let listed = !unlisted.contains(&key);
-                    info.insert(
-                        key,
-                        EntryInfo {
-                            listed,
-                            file: Arc::clone(&file),
-                            span,
-                        },
-                    );
-                    library.push(entry);
-                }
+        let (entries, file_warnings) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                diagnostics.push(error);
+                continue;
             }
-            Err(error) => diagnostics.push(error),
+        };
+        warnings.extend(file_warnings);
+        let unlisted = match Format::of(name) {
+            Some(Format::Yaml) => keys_with_false(&file, "listed"),
+            _ => BTreeSet::new(),
+        };
+        for ParsedEntry { entry, key_span } in entries {
+            let key = entry.key().to_string();
+            if let Some(previous) = info.get(&key) {
+                let (line, column) = previous.file.line_col(previous.span.start);
+                diagnostics.push(
+                    Diagnostic::new(format!("the key `{key}` is defined twice"))
+                        .at(&file, key_span, "second definition")
+                        .hint(format!(
+                            "the first is at {}:{line}:{column}; keys must be unique across the reference files",
+                            previous.file.name
+                        )),
+                );
+                continue;
+            }
+            let listed = !unlisted.contains(&key);
+            info.insert(
+                key,
+                EntryInfo {
+                    listed,
+                    file: Arc::clone(&file),
+                    span: key_span,
+                },
+            );
+            library.push(&entry);
         }
     }
-    diagnostics.into_result(References { library, info })
+    diagnostics.into_result(References {
+        library,
+        info,
+        warnings,
+    })
 }
 
-fn parse_yaml(file: &Arc<SourceFile>) -> Result<Library, Diagnostic> {
-    hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
+/// The reference formats, told apart by file extension as Pandoc does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    BibTeX,
+    CslJson,
+}
+
+impl Format {
+    fn of(name: &str) -> Option<Format> {
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match extension.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "bib" | "bibtex" | "biblatex" => Some(Format::BibTeX),
+            "json" => Some(Format::CslJson),
+            _ => None,
+        }
+    }
+}
+
+fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic>), Diagnostic> {
+    let library = hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
         let locate = |line: usize, column: usize| offset_of(&file.text, 0, line, column);
         let place = YamlPlace { what: "references file", fields: &[], fallback: 0, locate: &locate };
         let diagnostic = yaml_diagnostic(file, &error, &place);
@@ -115,20 +153,15 @@ fn parse_yaml(file: &Arc<SourceFile>) -> Result<Library, Diagnostic> {
         diagnostic.hint(
             "entries are `key:` followed by indented fields (type, title, author, date, url); see hayagriva's file format",
         )
-    })
-}
-
-fn parse_biblatex(file: &Arc<SourceFile>) -> Result<Library, Diagnostic> {
-    hayagriva::io::from_biblatex_str(&file.text).map_err(|errors| {
-        let first = errors.first();
-        let span = match first {
-            Some(BibLaTeXError::Parse(e)) => e.span.clone(),
-            Some(BibLaTeXError::Type(e)) => e.span.clone(),
-            None => 0..0,
-        };
-        let message = first.map_or_else(|| "unknown error".to_string(), ToString::to_string);
-        Diagnostic::new(format!("invalid BibLaTeX: {message}")).at(file, span, "here")
-    })
+    })?;
+    let entries = library
+        .iter()
+        .map(|entry| ParsedEntry {
+            key_span: key_span(file, entry.key()),
+            entry: entry.clone(),
+        })
+        .collect();
+    Ok((entries, Vec::new()))
 }
 
 /// Where `key` is defined: `key:` at the start of a YAML line or `{key,` in BibLaTeX.

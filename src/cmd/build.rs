@@ -13,11 +13,22 @@ pub struct BuildArgs {
     /// Where to write the site [default: PATH/public].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Treat warnings (sources without links, uncited or unlisted sources, unreadable entries)
+    /// as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(args: &BuildArgs) -> ExitCode {
-    match brief::build(&args.path, args.out.as_deref()) {
+    let options = brief::BuildOptions {
+        out: args.out.clone(),
+        strict: args.strict,
+    };
+    match brief::build(&args.path, &options) {
         Ok(summary) => {
+            for warning in &summary.warnings {
+                eprintln!("{}", warning.render_short());
+            }
             println!("{summary}");
             ExitCode::SUCCESS
         }
