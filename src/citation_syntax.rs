@@ -237,7 +237,7 @@ fn at_sign_starts_citation_in_item(item: &str, at: usize) -> bool {
 }
 
 /// Splits what follows a key into a locator ("pp. 33–35") and the rest of the suffix.
-fn parse_suffix(after_key: &str) -> (Option<Locator>, String) {
+pub fn parse_suffix(after_key: &str) -> (Option<Locator>, String) {
     let trimmed = after_key.trim_start();
     let body = trimmed.strip_prefix(',').unwrap_or(trimmed).trim_start();
     let lower = body.to_lowercase();

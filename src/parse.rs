@@ -402,7 +402,57 @@ fn parse_body(
         }
     }
     drop_trailing_references_heading(&mut pieces, &mut headings);
+    attach_narrative_locators(&mut pieces, &mut parts.citations);
     (pieces, headings)
+}
+
+/// `@key [p. 4]`: Pandoc reads the bracket after a narrative citation as its locator and suffix.
+/// The bracket reaches us as plain text (it holds no key), so it is taken out of the text here.
+fn attach_narrative_locators(pieces: &mut Vec<Piece>, citations: &mut [Citation]) {
+    let mut i = 0;
+    while i < pieces.len() {
+        let Piece::Citation(index) = pieces[i] else {
+            i += 1;
+            continue;
+        };
+        i += 1;
+        if !citations[index].narrative {
+            continue;
+        }
+        // The text right after the citation, across however many text events it was split into.
+        let texts: Vec<usize> = (i..pieces.len())
+            .take_while(|&j| matches!(pieces[j], Piece::Markdown(Event::Text(_))))
+            .collect();
+        let tail: String = texts
+            .iter()
+            .filter_map(|&j| match &pieces[j] {
+                Piece::Markdown(Event::Text(text)) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let Some(rest) = tail.strip_prefix(" [") else {
+            continue;
+        };
+        let Some(close) = rest.find(']') else {
+            continue;
+        };
+        let inner = &rest[..close];
+        if inner.contains(['@', '[']) || inner.trim().is_empty() {
+            continue;
+        }
+        let (locator, suffix) = citation_syntax::parse_suffix(inner);
+        let item = &mut citations[index].items[0];
+        item.locator = locator;
+        item.suffix = suffix;
+        // Drop " [" + inner + "]" from the text that follows.
+        let remaining = tail[2 + close + 1..].to_string();
+        for &j in texts.iter().rev() {
+            pieces.remove(j);
+        }
+        if !remaining.is_empty() {
+            pieces.insert(i, Piece::Markdown(Event::Text(CowStr::from(remaining))));
+        }
+    }
 }
 
 /// Pandoc papers end with an empty "# References" heading for the list Pandoc appends; the list
@@ -472,17 +522,21 @@ fn push_text_with_narrative_citations(
     let mut last = 0;
     let mut search_from = 0;
     for (range, key) in found {
-        if range.start > last {
-            pieces.push(Piece::Markdown(Event::Text(CowStr::from(
-                text[last..range.start].to_string(),
-            ))));
-        }
         let written = &text[range.clone()];
         // Smart punctuation may change the text around the key, never the key: find it in the source.
         let at = source[search_from..]
             .find(written)
             .map_or(span.start, |i| span.start + search_from + i);
         search_from = (at - span.start + written.len()).min(source.len());
+        // `\@key` is an escaped at sign; pulldown-cmark has already dropped the backslash.
+        if file.text[..at].ends_with('\\') {
+            continue;
+        }
+        if range.start > last {
+            pieces.push(Piece::Markdown(Event::Text(CowStr::from(
+                text[last..range.start].to_string(),
+            ))));
+        }
         let span = at..at + written.len();
         if let Some(id) = key.strip_prefix("fig-") {
             let id = id.to_string();

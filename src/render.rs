@@ -9,6 +9,7 @@ use tera::{Context, Tera};
 
 use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::figure::draw::CaptionPart;
 use crate::frontmatter::offset_of;
 use crate::html::escape;
 use crate::load::Project;
@@ -380,6 +381,15 @@ fn figures_html(
                 .sources_citation
                 .map(|index| citation_span(index, resolved));
             context.insert("sources_html", &sources);
+            let caption: String = figure
+                .caption
+                .iter()
+                .map(|part| match part {
+                    CaptionPart::Text(text) => escape(text),
+                    CaptionPart::Citation(index) => citation_span(*index, resolved),
+                })
+                .collect();
+            context.insert("caption_html", &caption);
             render_template(tera, project, "figure.html", &context)
         })
         .collect()

@@ -7,7 +7,7 @@ use crate::cite::references::load_references;
 use crate::cite::{resolve_citations, ResolvedCitations};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 pub use crate::figure::draw::ResolvedFigure;
-use crate::figure::draw::{draw_figure, field_span};
+use crate::figure::draw::{draw_figure, field_span, CaptionPart, DrawnFigure};
 use crate::figure::FigureSpec;
 use crate::load::Project;
 use crate::parse::{Citation, Document};
@@ -48,7 +48,20 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             );
         }
         match draw_figure(project, spec, index + 1) {
-            Ok((figure, table, sources)) => {
+            Ok(DrawnFigure {
+                mut figure,
+                table,
+                sources,
+                caption_citations,
+            }) => {
+                // Caption citations come before the source line, as a reader meets them.
+                let first = citations.len();
+                citations.extend(caption_citations);
+                for part in &mut figure.caption {
+                    if let CaptionPart::Citation(local) = part {
+                        *local += first;
+                    }
+                }
                 let sources_index = match sources {
                     Some(citation) => {
                         citations.push(citation);

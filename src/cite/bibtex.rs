@@ -262,9 +262,14 @@ fn split_blocks(file: &Arc<SourceFile>) -> (Vec<Block>, Vec<Diagnostic>) {
         let body_start = start + 1 + kind_len + open_at;
         let Some(body) = balanced_entry(&text[body_start..], open, close) else {
             let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let key = text[(body_start + 1).min(line_end)..line_end]
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .trim();
             warnings.push(
                 Diagnostic::warning(format!(
-                    "skipped a BibTeX `@{kind}` block: its braces are not balanced"
+                    "skipped BibTeX entry `{key}` (@{kind}): its braces are not balanced"
                 ))
                 .at(file, start..line_end, "this block is never closed")
                 .hint(

@@ -434,9 +434,25 @@ fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation, link: 
         !citation.narrative && citation.items.iter().any(|item| item.suppress_author);
     if needs_parens {
         format!("({body})")
+    } else if citation.narrative {
+        space_before_parenthesis(&body)
     } else {
         body
     }
+}
+
+/// hayagriva writes a narrative citation with a locator as "NSA(2024, p. 4)"; APA has a space.
+fn space_before_parenthesis(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 1);
+    let mut previous = ' ';
+    for c in html.chars() {
+        if c == '(' && (previous.is_alphanumeric() || previous == '.') {
+            out.push(' ');
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }
 
 /// The entry's links: its URL and its DOI as a doi.org link, when safe.

@@ -31,11 +31,82 @@ pub struct ResolvedFigure {
     /// Index of the source citation among all citations (its anchor), if any.
     #[serde(skip)]
     pub sources_citation: Option<usize>,
+    /// The caption (`title`) in pieces: text, and citations written in it (`[@key]`).
+    #[serde(skip)]
+    pub caption: Vec<CaptionPart>,
     /// The data as a table: header and rows, numbers formatted, in the file's order.
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
     /// Where the data file is published, relative to the site root.
     pub data_href: String,
+}
+
+/// A piece of a figure's caption.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptionPart {
+    Text(String),
+    /// While drawing: an index into [`DrawnFigure::caption_citations`]; once resolved, an index
+    /// among all the brief's citations.
+    Citation(usize),
+}
+
+/// A figure as drawn, before its citations are formatted with the text's.
+pub struct DrawnFigure {
+    pub figure: ResolvedFigure,
+    pub table: DataTable,
+    pub sources: Option<Citation>,
+    pub caption_citations: Vec<Citation>,
+}
+
+/// Splits a caption around its bracketed citations, located in the figure block.
+fn caption_parts(spec: &FigureSpec) -> (Vec<CaptionPart>, Vec<Citation>) {
+    let title = &spec.fields.title;
+    let line = field_span(spec, "title");
+    let in_file = spec.file.text[line.clone()]
+        .find(title.as_str())
+        .map(|i| line.start + i);
+    let mut parts = Vec::new();
+    let mut citations = Vec::new();
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(open) = title[from..].find('[').map(|i| from + i) {
+        let Some(close) = title[open..].find(']').map(|i| open + i) else {
+            break;
+        };
+        from = open + 1;
+        let Some(items) = citation_syntax::parse_bracketed(&title[open + 1..close]) else {
+            continue;
+        };
+        // Spans point into the file when the caption is written there verbatim (no YAML escapes).
+        let base = in_file.map_or(line.start, |start| start + open + 1);
+        let items = items
+            .into_iter()
+            .map(|mut item| {
+                item.key_span = match in_file {
+                    Some(_) => item.key_span.start + base..item.key_span.end + base,
+                    None => line.clone(),
+                };
+                item
+            })
+            .collect();
+        if open > last {
+            parts.push(CaptionPart::Text(title[last..open].to_string()));
+        }
+        parts.push(CaptionPart::Citation(citations.len()));
+        citations.push(Citation {
+            items,
+            narrative: false,
+            file: Arc::clone(&spec.file),
+            span: in_file.map_or(line.clone(), |start| start + open..start + close + 1),
+            section: spec.section,
+        });
+        last = close + 1;
+        from = last;
+    }
+    if last < title.len() {
+        parts.push(CaptionPart::Text(title[last..].to_string()));
+    }
+    (parts, citations)
 }
 
 /// Reads the figure's data and draws it. Returns the figure, its data table and its sources as a
@@ -44,7 +115,7 @@ pub fn draw_figure(
     project: &Project,
     spec: &FigureSpec,
     number: usize,
-) -> Result<(ResolvedFigure, DataTable, Option<Citation>), Diagnostic> {
+) -> Result<DrawnFigure, Diagnostic> {
     let fields = &spec.fields;
     let file = project.read_source(&fields.data).map_err(|error| {
         Diagnostic::new(format!(
@@ -84,13 +155,27 @@ pub fn draw_figure(
     }
     let unit = fields.unit.clone().or_else(|| table.meta.unit.clone());
     let anchor = format!("fig-{}", fields.id);
+    let (caption, caption_citations) = caption_parts(spec);
+    // The SVG's own title is plain text: the caption without its citations.
+    let plain_title = caption
+        .iter()
+        .filter_map(|part| match part {
+            CaptionPart::Text(text) => Some(text.as_str()),
+            CaptionPart::Citation(_) => None,
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" .", ".")
+        .replace(" ,", ",");
     let svg = render_svg(&ChartInput {
         kind: fields.kind,
         data: &data,
         chart_title: fields.chart_title.as_deref(),
         unit: unit.as_deref(),
         id: &anchor,
-        title: &fields.title,
+        title: &plain_title,
         alt: &fields.alt,
     })
     .map_err(|error| {
@@ -140,11 +225,17 @@ pub fn draw_figure(
         svg,
         sources_html: None,
         sources_citation: None,
+        caption,
         columns: table.columns.clone(),
         rows,
         data_href: format!("data/{data_name}"),
     };
-    Ok((figure, table, sources))
+    Ok(DrawnFigure {
+        figure,
+        table,
+        sources,
+        caption_citations,
+    })
 }
 
 /// Orders categories by the first series (stable, so ties keep the data's order).

@@ -1,0 +1,262 @@
+//! Citations: Pandoc's syntax, the reference formats reference managers export (messy BibTeX,
+//! CSL-JSON, YAML), hostile data kept inert, and the warnings a reviewer needs.
+
+mod common;
+
+use common::{select, text_of, Fixture};
+use scraper::Html;
+
+fn built() -> (Fixture, common::Run) {
+    let fixture = Fixture::copy("citations");
+    let run = fixture.build();
+    run.assert_success();
+    (fixture, run)
+}
+
+fn citations(page: &Html) -> Vec<String> {
+    select(page, ".citation").iter().map(text_of).collect()
+}
+
+fn entry(page: &Html, key: &str) -> String {
+    text_of(&select(page, &format!("[id='ref-{key}']"))[0])
+}
+
+#[test]
+fn pandoc_syntax_locators_affixes_narrative_and_suppressed_author() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    let all = citations(&page);
+    assert_eq!(
+        all[0],
+        "(see Doe & Martin, 2020, pp. 33–35; also Zed, 2021, Chapter 1)"
+    );
+    assert_eq!(
+        all[2], "Doe & Martin (2020, p. 4)",
+        "narrative with a locator in brackets"
+    );
+    assert_eq!(all[3], "(2021)", "[-@key] prints the year alone");
+    assert_eq!(
+        all[4], "Petrie (1899)",
+        "@petrie1899---and cites petrie1899"
+    );
+    let html = page.html();
+    assert!(
+        html.contains("Petrie (1899)</a></span>—and still used"),
+        "the em dash stays text"
+    );
+}
+
+#[test]
+fn emails_and_escaped_at_signs_are_not_citations() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    let paragraph = select(&page, "p")
+        .into_iter()
+        .map(|p| text_of(&p))
+        .find(|t| t.starts_with("Write to"))
+        .unwrap();
+    assert_eq!(paragraph, "Write to editor@example.org about @notakey.");
+}
+
+#[test]
+fn citations_in_lists_tables_and_footnotes_resolve() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    assert_eq!(text_of(&select(&page, "li .citation")[0]), "(Müller, 2018)");
+    assert_eq!(text_of(&select(&page, "td .citation")[0]), "(Coder, 2022)");
+    assert_eq!(
+        text_of(&select(&page, ".footnote-definition .citation")[0]),
+        "(Big Agency, 2023)"
+    );
+}
+
+#[test]
+fn messy_bibtex_is_read_as_bibtex_and_pandoc_read_it() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    let doe = entry(&page, "doe:2020.a-b_c");
+    assert!(doe.starts_with("Doe, J., & Martin, É. (2020). The NASA view of 50 % of things. Journal of Things, 3, 33–50."), "{doe}");
+    assert!(
+        entry(&page, "muller2018").starts_with("Müller, H. (2018). Über Dinge."),
+        "LaTeX accents"
+    );
+    let petrie = select(&page, "#ref-petrie1899 .reference-text a");
+    assert_eq!(
+        petrie[0].value().attr("href"),
+        Some("https://example.org/petrie"),
+        "\\url in howpublished"
+    );
+    assert!(
+        entry(&page, "agency2023").starts_with("Big Agency. (2023). Facts page."),
+        "organization as author"
+    );
+    assert!(
+        entry(&page, "science2020").contains("Science"),
+        "undefined macro read as its name"
+    );
+    assert!(
+        entry(&page, "freeyear").starts_with("Poe, E. (2021)."),
+        "free-text year"
+    );
+    let archive = select(&page, "#ref-agency2023 .reference-links a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        archive, "https://web.archive.org/web/2024/https://example.org/facts",
+        "archived at the access year"
+    );
+}
+
+#[test]
+fn csl_json_entries_format_like_the_others_with_doi_links() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    assert!(entry(&page, "zotero2021")
+        .starts_with("Zed, Z. (2021). From Zotero. Journal of Exports, 7(2), 1–9."));
+    let links: Vec<&str> = select(&page, "#ref-zotero2021 .reference-text a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(links, ["https://doi.org/10.5555/zotero.2021"]);
+}
+
+#[test]
+fn hostile_reference_data_is_escaped_and_never_a_link() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    let hostile = entry(&page, "hostile2019");
+    assert!(
+        hostile.contains("Tags <b>bold</b> & AT&T <script>alert(1)</script>"),
+        "shown as text: {hostile}"
+    );
+    assert!(hostile.starts_with("O'Hara & <Sons>."), "{hostile}");
+    assert!(
+        select(&page, "#ref-hostile2019 b, #ref-hostile2019 script").is_empty(),
+        "no markup from data"
+    );
+    for link in select(&page, "a[href]") {
+        let href = link.value().attr("href").unwrap().to_ascii_lowercase();
+        assert!(
+            !href.starts_with("javascript:") && !href.starts_with("data:"),
+            "{href}"
+        );
+    }
+    assert!(
+        hostile.contains("No link to this source was given."),
+        "javascript: is not a link"
+    );
+}
+
+#[test]
+fn warnings_name_the_place_and_are_counted() {
+    let (_, run) = built();
+    assert!(run.stdout.contains("4 warnings"), "{}", run.stdout);
+    assert!(run.stderr.contains("warning: data/refs.bib:63:1: skipped BibTeX entry `broken` (@article): its braces are not balanced"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: data/refs.yaml:1:1: source `hostile2019` has no link"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("source `listedonly` is listed but never cited"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn strict_turns_warnings_into_errors_and_keeps_the_old_site() {
+    let fixture = Fixture::copy("citations");
+    fixture.build().assert_success();
+    let before = common::snapshot(&fixture.public());
+    let run = common::run_brief(&["build", ".", "--strict"], fixture.path());
+    run.assert_error(&[
+        "error: source `hostile2019` has no link",
+        "build failed with 4 errors",
+    ]);
+    assert_eq!(common::snapshot(&fixture.public()), before);
+}
+
+#[test]
+fn citing_a_skipped_entry_says_why_it_is_missing() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("content/01-syntax.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("[@freeyear]", "[@freeyear; @broken]")).unwrap();
+    fixture.build().assert_error(&[
+        "unknown citation key `broken`",
+        "the entry could not be read",
+        "data/refs.bib:63",
+    ]);
+}
+
+#[test]
+fn duplicate_keys_across_files_name_both_places() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("data/refs.yaml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("muller2018:\n  type: book\n  title: Again\n  author: Someone\n  date: 2018\n");
+    std::fs::write(&path, text).unwrap();
+    fixture.build().assert_error(&[
+        "the key `muller2018` is defined twice",
+        "data/refs.yaml:7:1",
+        "the first is at data/refs.bib:17:7",
+    ]);
+}
+
+#[test]
+fn link_citations_false_leaves_citations_as_text() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("csl: apa\n", "csl: apa\nlink-citations: false\n"),
+    )
+    .unwrap();
+    fixture.build().assert_success();
+    let page = fixture.page("index.html");
+    assert!(!citations(&page).is_empty());
+    assert!(select(&page, ".citation a").is_empty());
+}
+
+#[test]
+fn other_built_in_styles_format_the_same_sources() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("csl: apa\n", "csl: ieee\n")).unwrap();
+    fixture.build().assert_success();
+    let page = fixture.page("index.html");
+    let first = &citations(&page)[0];
+    assert!(
+        first.contains("[2, pp. 33–35]"),
+        "IEEE numbers its citations: {first}"
+    );
+}
+
+#[test]
+fn previews_come_from_a_small_progressive_script() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    let script = select(&page, "script[src]")[0]
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_string();
+    assert_eq!(script, "brief.js");
+    let js = std::fs::read_to_string(fixture.public().join("brief.js")).unwrap();
+    assert!(js.len() < 4000, "small: {} bytes", js.len());
+    assert!(
+        js.contains("focusin") && js.contains("mouseover"),
+        "hover and keyboard focus"
+    );
+    assert!(
+        select(&page, ".citation a[href^='#ref-']").len() >= 10,
+        "without the script, plain links"
+    );
+}
