@@ -12,7 +12,7 @@ fn built() -> Fixture {
     run.assert_success();
     assert!(
         run.stdout
-            .starts_with("built 3 pages, 9 citations, 5 sources, 1 figures, 1 warning in "),
+            .starts_with("built 3 pages, 10 citations, 5 sources, 1 figures, 1 warning in "),
         "summary line: {}",
         run.stdout
     );
@@ -91,7 +91,7 @@ fn citations_read_like_apa_and_link_to_their_entries() {
         .map(String::from)
         .collect();
     let links = select(&page, ".citation a");
-    assert_eq!(links.len(), 12, "one link per cited item");
+    assert_eq!(links.len(), 13, "one link per cited item");
     for link in links {
         let href = link.value().attr("href").expect("href");
         let target = href.strip_prefix('#').expect("in-page link");
@@ -145,8 +145,8 @@ fn reference_list_holds_cited_and_nocite_entries_with_links_and_backlinks() {
     let backlinks = select(&page, "#ref-agency2024 .backlinks a");
     assert_eq!(
         backlinks.len(),
-        4,
-        "cited in text, a list, a figure source and with a locator"
+        5,
+        "cited in text, a list, a figure caption and source, and with a locator"
     );
     let bystander = text_of(&select(&page, "#ref-listedonly2024")[0]);
     assert!(
@@ -187,8 +187,13 @@ fn section_pages_carry_their_own_references_and_navigation() {
 fn figure_is_accessible_svg_with_caption_sources_table_and_download() {
     let fixture = built();
     let page = fixture.page("first/index.html");
-    let figure = &select(&page, "figure#fig-shares")[0];
-    assert!(text_of(figure).contains("Figure 1 Production by country, 2024."));
+    let caption = text_of(&select(&page, "figure#fig-shares figcaption")[0]);
+    assert_eq!(
+        caption, "Figure 1 Production by country, 2024 (data from NSA, 2024).",
+        "a caption may cite"
+    );
+    let caption_link = &select(&page, "figure#fig-shares figcaption .citation a")[0];
+    assert_eq!(caption_link.value().attr("href"), Some("#ref-agency2024"));
     let svg = &select(&page, "figure#fig-shares svg")[0];
     assert_eq!(svg.value().attr("role"), Some("img"));
     assert!(svg

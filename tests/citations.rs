@@ -123,6 +123,17 @@ fn csl_json_entries_format_like_the_others_with_doi_links() {
 }
 
 #[test]
+fn csl_yaml_as_pandoc_writes_it_is_read_too() {
+    let (fixture, _) = built();
+    let page = fixture.page("index.html");
+    assert!(
+        entry(&page, "pandoc2022").starts_with("Pan, D. (2022). A Book in CSL-YAML. Press."),
+        "{}",
+        entry(&page, "pandoc2022")
+    );
+}
+
+#[test]
 fn hostile_reference_data_is_escaped_and_never_a_link() {
     let (fixture, _) = built();
     let page = fixture.page("index.html");

@@ -25,6 +25,15 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic
                 .hint("a CSL-JSON file is an array of items, as Zotero exports it"),
         );
     };
+    Ok(parse_items(file, &items, "CSL-JSON"))
+}
+
+/// CSL items, from a CSL-JSON file or a CSL-YAML one (Pandoc's `references:` list).
+pub fn parse_items(
+    file: &Arc<SourceFile>,
+    items: &[Json],
+    format: &str,
+) -> (Vec<ParsedEntry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
     for (index, item) in items.iter().enumerate() {
@@ -35,7 +44,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic
         let Some(key) = key else {
             warnings.push(
                 Diagnostic::warning(format!(
-                    "skipped CSL-JSON item {}: it has no `citation-key` or `id`",
+                    "skipped {format} item {}: it has no `citation-key` or `id`",
                     index + 1
                 ))
                 .at(file, 0..0, "in this file"),
@@ -55,7 +64,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic
                 }
             }
             Err(error) => warnings.push(
-                Diagnostic::warning(format!("skipped CSL-JSON item `{key}`: {error}"))
+                Diagnostic::warning(format!("skipped {format} item `{key}`: {error}"))
                     .at(file, key_span, "this item")
                     .hint(
                         "the other items were read; citing this one is an error until it is fixed",
@@ -63,7 +72,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic
             ),
         }
     }
-    Ok((entries, warnings))
+    (entries, warnings)
 }
 
 /// Where `"key"` is written, for messages about the item.

@@ -143,6 +143,20 @@ impl Format {
 }
 
 fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic>), Diagnostic> {
+    // CSL-YAML (Pandoc's format: a list of CSL items, or `references:` holding one) is CSL-JSON
+    // in YAML's syntax; hayagriva's YAML is a mapping from keys to entries.
+    if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
+        let items = match &value {
+            serde_yaml::Value::Sequence(_) => Some(&value),
+            serde_yaml::Value::Mapping(map) => map.get("references").filter(|r| r.is_sequence()),
+            _ => None,
+        };
+        if let Some(serde_json::Value::Array(items)) =
+            items.and_then(|items| serde_json::to_value(items).ok())
+        {
+            return Ok(csl_json::parse_items(file, &items, "CSL-YAML"));
+        }
+    }
     let library = hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
         let locate = |line: usize, column: usize| offset_of(&file.text, 0, line, column);
         let place = YamlPlace { what: "references file", fields: &[], fallback: 0, locate: &locate };
