@@ -8,6 +8,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../templates/section.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("figure.html", include_str!("../templates/figure.html")),
+    ("404.html", include_str!("../templates/404.html")),
 ];
 
 /// Default static files: (path inside the site, bytes).

@@ -34,6 +34,10 @@ pub struct BriefMeta {
     /// Pandoc's `link-citations`: each citation links to its reference entry (default true).
     #[serde(default = "yes")]
     pub link_citations: bool,
+    /// Where the site is published (`https://example.org/brief/`): canonical links, the sitemap,
+    /// and the URL in "Cite this brief".
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 fn yes() -> bool {
@@ -52,6 +56,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "nocite",
     "citation-order",
     "link-citations",
+    "base-url",
 ];
 
 fn default_lang() -> String {
@@ -156,6 +161,8 @@ pub struct DocumentMeta {
     pub citation_order: CitationOrder,
     #[serde(default = "yes")]
     pub link_citations: bool,
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 /// `author: Jane Doe`, a list of names, or a list of `{name: …}` records.
@@ -204,6 +211,7 @@ impl DocumentMeta {
             nocite: self.nocite,
             citation_order: self.citation_order,
             link_citations: self.link_citations,
+            base_url: self.base_url,
         }
     }
 }

@@ -56,4 +56,23 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") hide();
   });
+
+  // On a phone the table of contents starts folded, so the text comes first.
+  var toc = document.querySelector(".toc-details");
+  if (toc && window.matchMedia("(max-width: 63.99rem)").matches) toc.open = false;
+
+  // "Copy" buttons for the BibTeX of "Cite this brief".
+  document.querySelectorAll("pre[data-copy]").forEach(function (pre) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+    pre.parentNode.insertBefore(button, pre.nextSibling);
+  });
 })();

@@ -44,7 +44,15 @@ fn home_page_is_the_whole_brief_with_valid_structure() {
         "A Tiny BriefFixture for the integration tests"
     );
     let h2: Vec<String> = select(&page, "main h2").iter().map(text_of).collect();
-    assert_eq!(h2, ["1. First Things", "2. Second Thoughts", "References"]);
+    assert_eq!(
+        h2,
+        [
+            "1. First Things",
+            "2. Second Thoughts",
+            "References",
+            "Cite this brief"
+        ]
+    );
     // Headings in order: each section's own headings sit one level under its title.
     assert_eq!(select(&page, "main h3").len(), 2);
     assert!(select(&page, "main h4, main h5").is_empty());
@@ -57,7 +65,10 @@ fn home_page_is_the_whole_brief_with_valid_structure() {
         toc.contains(&"#first".to_string()) && toc.contains(&"#references".to_string()),
         "{toc:?}"
     );
-    let html = page.html();
+    // The BibTeX under "Cite this brief" rightly holds `{{`; everything else must not.
+    let html = page
+        .html()
+        .replace(&select(&page, "#cite pre")[0].html(), "");
     assert!(
         !html.contains("[@") && !html.contains("{{") && !html.contains("{%"),
         "raw syntax left in the page"
@@ -264,5 +275,109 @@ fn out_flag_writes_elsewhere_and_refuses_the_brief_folder_itself() {
     assert!(
         fixture.path().join("content/01-first.md").is_file(),
         "nothing of the brief was touched"
+    );
+}
+
+#[test]
+fn pages_carry_the_metadata_search_engines_and_scholar_read() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    let attr = |css: &str, name: &str| {
+        select(&page, css)[0]
+            .value()
+            .attr(name)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        attr("link[rel=canonical]", "href"),
+        "https://example.org/tiny/"
+    );
+    assert_eq!(
+        attr("meta[property='og:url']", "content"),
+        "https://example.org/tiny/"
+    );
+    assert_eq!(
+        attr("meta[name=citation_title]", "content"),
+        "A Tiny Brief Fixture for the integration tests"
+    );
+    assert_eq!(
+        attr("meta[name=citation_author]", "content"),
+        "Author, Test"
+    );
+    assert_eq!(
+        attr("meta[name=citation_publication_date]", "content"),
+        "2026/01/15"
+    );
+    assert_eq!(
+        select(&page, "meta[name=citation_reference]").len(),
+        5,
+        "one per listed source"
+    );
+    let json_ld = text_of(&select(&page, "script[type='application/ld+json']")[0]);
+    let value: serde_json::Value = serde_json::from_str(&json_ld).unwrap();
+    assert_eq!(value["@type"], "Report");
+    assert_eq!(value["url"], "https://example.org/tiny/");
+    assert_eq!(value["citation"].as_array().unwrap().len(), 5);
+    let section = fixture.page("second/index.html");
+    let canonical = select(&section, "link[rel=canonical]")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(canonical, "https://example.org/tiny/second/");
+}
+
+#[test]
+fn cite_this_brief_offers_apa_bibtex_and_ris() {
+    let fixture = built();
+    let page = fixture.page("index.html");
+    let apa = text_of(&select(&page, "#cite .reference-text")[0]);
+    assert_eq!(apa, "Author, T. (2026). A Tiny Brief: Fixture for the integration tests. https://example.org/tiny/");
+    let bibtex = std::fs::read_to_string(fixture.public().join("cite.bib")).unwrap();
+    assert!(bibtex.starts_with("@techreport{author2026,"), "{bibtex}");
+    assert_eq!(
+        text_of(&select(&page, "#cite pre")[0]),
+        bibtex,
+        "the page shows the same BibTeX"
+    );
+    let ris = std::fs::read_to_string(fixture.public().join("cite.ris")).unwrap();
+    assert!(
+        ris.contains("AU  - Author, Test\r\n")
+            && ris.contains("UR  - https://example.org/tiny/\r\n")
+    );
+    let downloads: Vec<&str> = select(&page, "#cite a[download]")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(downloads, ["cite.bib", "cite.ris"]);
+}
+
+#[test]
+fn sitemap_robots_and_a_404_page() {
+    let fixture = built();
+    let sitemap = std::fs::read_to_string(fixture.public().join("sitemap.xml")).unwrap();
+    for url in [
+        "https://example.org/tiny/",
+        "https://example.org/tiny/first/",
+        "https://example.org/tiny/second/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} in {sitemap}"
+        );
+    }
+    let robots = std::fs::read_to_string(fixture.public().join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/tiny/sitemap.xml"));
+    let missing = fixture.page("404.html");
+    assert_eq!(text_of(&select(&missing, "h1")[0]), "Page not found");
+    let home = select(&missing, ".site-title a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        home, "https://example.org/tiny/",
+        "links work from any depth"
     );
 }

@@ -6,6 +6,7 @@ pub mod bibtex;
 pub mod csl_json;
 pub mod html;
 pub mod references;
+pub mod self_cite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,6 +39,8 @@ pub struct ResolvedCitations {
     /// What a reviewer should know: sources without a link, listed but never cited, cited but
     /// not in the author's own list.
     pub warnings: Vec<Diagnostic>,
+    /// The brief's own reference, for "Cite this brief".
+    pub self_citation: self_cite::SelfCitation,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -153,7 +156,7 @@ pub fn resolve_citations(
             let entry = references.library.get(&item.key);
             ReferenceEntry {
                 html: tidy_punctuation(&write_html(&item.content, &options)),
-                text: write_plain(&item.content),
+                text: tidy_punctuation(&write_plain(&item.content)),
                 links: entry.map(entry_links).unwrap_or_default(),
                 archive: entry.and_then(archive_link),
                 listed: references
@@ -166,10 +169,12 @@ pub fn resolve_citations(
         })
         .collect();
     let warnings = source_warnings(&entries, references);
+    let self_citation = self_cite::cite_brief(&document.meta, &style, &locales);
     Ok(ResolvedCitations {
         citations: formatted_citations,
         entries,
         warnings,
+        self_citation,
     })
 }
 

@@ -7,6 +7,8 @@ use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+mod discovery;
+
 use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figure::draw::CaptionPart;
@@ -89,7 +91,6 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     let mut site = Site::default();
 
     let home_figures = figures_html(&tera, project, resolved, "")?;
-    let section_figures = figures_html(&tera, project, resolved, "../")?;
 
     // The home page: the whole brief.
     let sections: Vec<SectionContext> = document
@@ -114,18 +115,69 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     context.insert("single", &project.single);
     context.insert("sections", &sections);
     context.insert("references", &entries);
+    let citation = &resolved.citations.self_citation;
+    context.insert("cite_this", citation);
+    let all_entries = &resolved.citations.entries;
+    context.insert(
+        "head",
+        &discovery::head(meta, "", &citation.authors, all_entries, true),
+    );
     let html = render_template(&tera, project, "index.html", &context)?;
     site.files
         .insert("index.html".to_string(), html.into_bytes());
     site.pages += 1;
 
-    if project.single {
-        // A single document is its home page; a page per section would repeat it.
-        add_files(&mut site, project, resolved);
-        return Ok(site);
+    site.files
+        .insert("cite.bib".to_string(), citation.bibtex.clone().into_bytes());
+    site.files
+        .insert("cite.ris".to_string(), citation.ris.clone().into_bytes());
+    let mut paths = vec![String::new()];
+    if !project.single {
+        // (A single document is its home page; a page per section would repeat it.)
+        paths.extend(document.sections.iter().map(|s| format!("{}/", s.slug)));
+        render_section_pages(&tera, project, resolved, &brief, &mut site)?;
     }
+    // The 404 page is served at any depth, so its links start at the site's root.
+    let root = discovery::page_url(meta, "").unwrap_or_else(|| "/".to_string());
+    let toc: Vec<SectionContext> = document
+        .sections
+        .iter()
+        .map(|s| section_context(s, None))
+        .collect();
+    let mut context = Context::new();
+    context.insert("brief", &brief);
+    context.insert("root", &root);
+    context.insert("sections", &toc);
+    context.insert(
+        "head",
+        &discovery::head(meta, "404.html", &citation.authors, all_entries, false),
+    );
+    let html = render_template(&tera, project, "404.html", &context)?;
+    site.files.insert("404.html".to_string(), html.into_bytes());
+    if let Some(sitemap) = discovery::sitemap(meta, &paths) {
+        site.files
+            .insert("sitemap.xml".to_string(), sitemap.into_bytes());
+    }
+    site.files.insert(
+        "robots.txt".to_string(),
+        discovery::robots(meta).into_bytes(),
+    );
+    add_files(&mut site, project, resolved);
+    Ok(site)
+}
 
-    // One page per section, with the references it cites.
+/// One page per section, with the references it cites.
+fn render_section_pages(
+    tera: &Tera,
+    project: &Project,
+    resolved: &ResolvedDocument,
+    brief: &BriefContext<'_>,
+    site: &mut Site,
+) -> Result<(), Diagnostics> {
+    let document = &resolved.document;
+    let meta = &document.meta;
+    let section_figures = figures_html(tera, project, resolved, "../")?;
+    let authors = &resolved.citations.self_citation.authors;
     let toc: Vec<SectionContext> = document
         .sections
         .iter()
@@ -145,21 +197,24 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
             .map(|entry| entry_context(entry, resolved, Some(index)))
             .collect();
         let mut context = Context::new();
-        context.insert("brief", &brief);
+        context.insert("brief", brief);
         context.insert("root", "../");
         context.insert("sections", &toc);
         context.insert("section", &current);
         context.insert("previous", &index.checked_sub(1).map(|i| &toc[i]));
         context.insert("next", &toc.get(index + 1));
         context.insert("references", &entries);
-        let html = render_template(&tera, project, "section.html", &context)?;
+        let path = format!("{}/", section.slug);
+        context.insert(
+            "head",
+            &discovery::head(meta, &path, authors, &resolved.citations.entries, false),
+        );
+        let html = render_template(tera, project, "section.html", &context)?;
         site.files
-            .insert(format!("{}/index.html", section.slug), html.into_bytes());
+            .insert(format!("{path}index.html"), html.into_bytes());
         site.pages += 1;
     }
-
-    add_files(&mut site, project, resolved);
-    Ok(site)
+    Ok(())
 }
 
 /// Static files and the figures' data files.
