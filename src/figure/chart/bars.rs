@@ -6,8 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    color, format_number, ink_on, text_width, Area, ChartData, ChartInput, DrawResult, FONT, INK,
-    TICK_SIZE, VALUE_SIZE, WIDTH,
+    category_chart, color, format_number, ink_on, text_width, Area, ChartData, ChartInput,
+    DrawResult, FONT, INK, TICK_SIZE, VALUE_SIZE, WIDTH,
 };
 use crate::figure::spec::ChartKind;
 
@@ -149,28 +149,7 @@ pub fn draw_vertical(area: &Area<'_>, input: &ChartInput<'_>) -> DrawResult {
     let count = data.categories.len();
     let bars = layout(input.kind, data);
     let (low, high) = axis_range(&bars);
-    let mut chart = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(90)
-        .build_cartesian_2d((0..count.saturating_sub(1)).into_segmented(), low..high)?;
-    let categories = data.categories.clone();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(INK.mix(0.12))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.mix(0.6))
-        .x_labels(count)
-        .x_label_formatter(&|value| match value {
-            SegmentValue::CenterOf(i) => categories.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_label_formatter(&|v| format_number(*v))
-        .y_desc(input.unit.unwrap_or(""))
-        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
-        .axis_desc_style((FONT, TICK_SIZE).into_font().color(&INK))
-        .draw()?;
+    let mut chart = category_chart(area, input, low, high)?;
     let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
     let band = f64::from(plot_width) / count as f64;
     let per_unit = f64::from(plot_height) / (high - low);

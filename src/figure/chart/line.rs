@@ -4,36 +4,16 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::bars::value_range;
-use super::{color, format_number, Area, ChartInput, DrawResult, FONT, INK, TICK_SIZE, VALUE_SIZE};
+use super::{
+    category_chart, color, format_number, Area, ChartInput, DrawResult, FONT, INK, VALUE_SIZE,
+};
 
 pub fn draw(area: &Area<'_>, input: &ChartInput<'_>) -> DrawResult {
     let data = input.data;
     let count = data.categories.len();
     let all = data.series.iter().flat_map(|s| s.values.iter().copied());
     let (low, high) = value_range(all.clone().chain([0.0]), all);
-    let mut chart = ChartBuilder::on(area)
-        .margin(12)
-        .margin_right(24)
-        .x_label_area_size(44)
-        .y_label_area_size(90)
-        .build_cartesian_2d((0..count.saturating_sub(1)).into_segmented(), low..high)?;
-    let categories = data.categories.clone();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(INK.mix(0.12))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.mix(0.6))
-        .x_labels(count)
-        .x_label_formatter(&|value| match value {
-            SegmentValue::CenterOf(i) => categories.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_label_formatter(&|v| format_number(*v))
-        .y_desc(input.unit.unwrap_or(""))
-        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
-        .axis_desc_style((FONT, TICK_SIZE).into_font().color(&INK))
-        .draw()?;
+    let mut chart = category_chart(area, input, low, high)?;
     let label_style = TextStyle::from((FONT, VALUE_SIZE).into_font())
         .color(&INK)
         .pos(Pos::new(HPos::Center, VPos::Bottom));

@@ -7,6 +7,8 @@ mod legend;
 mod line;
 mod pie;
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -61,6 +63,43 @@ const VALUE_SIZE: u32 = 16;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+/// Categories along the bottom, values up the side: vertical bars and lines.
+type CategoryChart<'a> =
+    ChartContext<'a, SVGBackend<'a>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// The axes and grid shared by vertical bars and line charts, drawn and ready for the data.
+fn category_chart<'a>(
+    area: &Area<'a>,
+    input: &ChartInput<'_>,
+    low: f64,
+    high: f64,
+) -> Result<CategoryChart<'a>, Box<dyn std::error::Error>> {
+    let count = input.data.categories.len();
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(44)
+        .y_label_area_size(90)
+        .build_cartesian_2d((0..count.saturating_sub(1)).into_segmented(), low..high)?;
+    let categories = &input.data.categories;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(INK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK.mix(0.6))
+        .x_labels(count)
+        .x_label_formatter(&|value| match value {
+            SegmentValue::CenterOf(i) => categories.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_label_formatter(&|v| format_number(*v))
+        .y_desc(input.unit.unwrap_or(""))
+        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
+        .axis_desc_style((FONT, TICK_SIZE).into_font().color(&INK))
+        .draw()?;
+    Ok(chart)
+}
 
 fn color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
