@@ -20,6 +20,8 @@ pub mod meta;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod slug;
 pub mod write;
 

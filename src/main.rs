@@ -18,12 +18,18 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out).
     Build(cmd::build::BuildArgs),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on every save.
+    Serve(cmd::serve::ServeArgs),
+    /// Create a new brief to start from.
+    New(cmd::new::NewArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cmd::build::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
+        Command::New(args) => cmd::new::run(&args),
     }
 }
 

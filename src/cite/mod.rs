@@ -9,6 +9,7 @@ pub mod references;
 pub mod self_cite;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use hayagriva::archive::{locales, ArchivedStyle};
 use hayagriva::citationberg::taxonomy::Locator as CslLocator;
@@ -92,7 +93,7 @@ pub fn resolve_citations(
     if document.meta.citation_order == CitationOrder::AsWritten {
         style.citation.sort = None;
     }
-    let locales = locales();
+    let locales = cached_locales();
 
     // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
     let mut in_list: BTreeSet<&str> = listed_keys.iter().map(String::as_str).collect();
@@ -107,22 +108,22 @@ pub fn resolve_citations(
     // hayagriva letters same-author-same-year entries (2025a, b, c) in first-citation order, but
     // APA wants reference-list order. So: learn the list order, then cite every entry once,
     // hidden, in that order before the real citations.
-    let order = list_order(&style, &locales, &list_entries);
+    let order = list_order(&style, locales, &list_entries);
     let mut driver = BibliographyDriver::new();
     let hidden: Vec<_> = order
         .iter()
         .map(|entry| CitationItem::new(*entry, None, None, true, None))
         .collect();
-    driver.citation(CitationRequest::from_items(hidden, &style, &locales));
+    driver.citation(CitationRequest::from_items(hidden, &style, locales));
     for citation in citations {
         let items = citation
             .items
             .iter()
             .filter_map(|item| citation_item(item, references, citation.narrative))
             .collect::<Vec<_>>();
-        driver.citation(CitationRequest::from_items(items, &style, &locales));
+        driver.citation(CitationRequest::from_items(items, &style, locales));
     }
-    let rendered = driver.finish(BibliographyRequest::new(&style, None, &locales));
+    let rendered = driver.finish(BibliographyRequest::new(&style, None, locales));
 
     let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, citation) in citations.iter().enumerate() {
@@ -169,13 +170,20 @@ pub fn resolve_citations(
         })
         .collect();
     let warnings = source_warnings(&entries, references);
-    let self_citation = self_cite::cite_brief(&document.meta, &style, &locales);
+    let self_citation = self_cite::cite_brief(&document.meta, &style, locales);
     Ok(ResolvedCitations {
         citations: formatted_citations,
         entries,
         warnings,
         self_citation,
     })
+}
+
+/// hayagriva's locales, deserialised once per process: it takes 70–95 ms, and `serve` rebuilds
+/// many times.
+fn cached_locales() -> &'static [hayagriva::citationberg::Locale] {
+    static LOCALES: OnceLock<Vec<hayagriva::citationberg::Locale>> = OnceLock::new();
+    LOCALES.get_or_init(locales)
 }
 
 /// One warning per listed entry that a reviewer would flag, at the entry's key.

@@ -1,3 +1,5 @@
 //! One file per verb.
 
 pub mod build;
+pub mod new;
+pub mod serve;

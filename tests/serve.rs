@@ -1,0 +1,319 @@
+//! `brief serve` and `brief new`: the author's loop, through the real binary and real sockets on
+//! 127.0.0.1.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+
+/// A running `brief serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    lines: Receiver<String>,
+}
+
+impl Server {
+    fn start(dir: &std::path::Path, port: u16) -> Result<Server, String> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["serve", ".", "--port", &port.to_string()])
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start brief serve");
+        let (sender, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
+                if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                    let port = rest.split('/').next().unwrap().parse().unwrap();
+                    return Ok(Server { child, port, lines });
+                }
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                let mut stderr = String::new();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut stderr)
+                    .unwrap();
+                return Err(stderr);
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        Err("the server did not start".into())
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, head.to_string(), body.to_string())
+    }
+
+    /// Opens the reload event stream, as a served page does.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /__brief/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        events.wait_for(": connected");
+        events
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Everything received until `needle` arrives (at most 10 s).
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut buffer = [0u8; 4096];
+        while !self.seen.contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in the event stream; got {:?}",
+                self.seen
+            );
+            if let Ok(n) = self.stream.read(&mut buffer) {
+                self.seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        }
+        let at = self.seen.find(needle).unwrap() + needle.len();
+        let received = self.seen[..at].to_string();
+        self.seen = self.seen[at..].to_string();
+        received
+    }
+}
+
+fn edit(fixture: &Fixture, file: &str, from: &str, to: &str) {
+    let path = fixture.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn serves_the_site_with_a_reload_script_only_in_serve_mode() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let (status, head, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("A Tiny Brief") && body.contains("/__brief/events"));
+    let (status, head, _) = server.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/css"));
+    let (status, head, _) = server.get("/first");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /first/"), "{head}");
+    assert_eq!(server.get("/first/").0, 200);
+    assert!(!fixture.public().exists(), "serve writes nothing to disk");
+    fixture.build().assert_success();
+    let built = std::fs::read_to_string(fixture.public().join("index.html")).unwrap();
+    assert!(
+        !built.contains("__brief"),
+        "build output never has the reload script"
+    );
+}
+
+#[test]
+fn misses_get_the_404_page_and_nothing_outside_the_site_is_served() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let (status, _, body) = server.get("/no-such-page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    for hostile in [
+        "/../content/01-first.md",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/first/..%2f..%2fcontent%2f01-first.md",
+        "/..%5c..%5cCargo.toml",
+        "/content/01-first.md",
+    ] {
+        let (status, _, body) = server.get(hostile);
+        assert_eq!(status, 404, "{hostile}");
+        assert!(!body.contains("order: 1"), "{hostile} leaked a source file");
+    }
+}
+
+#[test]
+fn an_edit_reloads_open_pages_with_the_new_text() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let mut events = server.events();
+    edit(
+        &fixture,
+        "content/01-first.md",
+        "Supply is concentrated",
+        "Supply is very concentrated",
+    );
+    events.wait_for("data: reload");
+    assert!(server.get("/").2.contains("Supply is very concentrated"));
+    // A stylesheet edit re-renders from the last resolved brief: no citation formatting.
+    std::fs::create_dir_all(fixture.path().join("static")).unwrap();
+    std::fs::write(
+        fixture.path().join("static/style.css"),
+        "body { color: rebeccapurple }",
+    )
+    .unwrap();
+    events.wait_for("data: reload");
+    assert!(server.get("/style.css").2.contains("rebeccapurple"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut log = Vec::new();
+    while Instant::now() < deadline
+        && !log
+            .iter()
+            .any(|l: &String| l.starts_with("rebuilt static files"))
+    {
+        if let Ok(line) = server.lines.recv_timeout(Duration::from_millis(100)) {
+            log.push(line);
+        }
+    }
+    assert!(
+        log.iter().any(|l| l.starts_with("rebuilt static files")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let mut events = server.events();
+    edit(
+        &fixture,
+        "content/01-first.md",
+        "title: \"First Things\"",
+        "title: \"First Things",
+    );
+    let received = events.wait_for("\n\n");
+    let received = if received.contains("failure") {
+        received
+    } else {
+        events.wait_for("\n\n")
+    };
+    assert!(received.contains("event: failure"), "{received}");
+    assert!(
+        received.contains("content/01-first.md:2:8"),
+        "the terminal's message: {received}"
+    );
+    assert!(
+        server.get("/").2.contains("First Things"),
+        "the last good site is still served"
+    );
+    // A page opened now learns of the error at once.
+    let mut late = server.events();
+    late.wait_for("event: failure");
+    edit(
+        &fixture,
+        "content/01-first.md",
+        "title: \"First Things",
+        "title: \"First Things\"",
+    );
+    events.wait_for("data: reload");
+}
+
+#[test]
+fn binds_only_the_loopback_address() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    // /proc/net/tcp lists listening sockets (state 0A) as HEXADDR:HEXPORT; 0100007F is 127.0.0.1.
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let port = format!(":{:04X}", server.port);
+    let listening: Vec<&str> = table
+        .lines()
+        .filter(|line| line.split_whitespace().nth(3) == Some("0A"))
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .filter(|local| local.ends_with(&port))
+        .collect();
+    assert_eq!(listening, [format!("0100007F{port}")]);
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error_naming_a_free_one() {
+    let fixture = Fixture::copy("tiny");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let stderr = Server::start(fixture.path(), port)
+        .err()
+        .expect("the port is taken");
+    assert!(
+        stderr.contains(&format!("cannot serve on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("is in use; try `--port "), "{stderr}");
+}
+
+#[test]
+fn new_creates_a_brief_that_builds_without_warnings_and_refuses_a_full_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    let run = common::run_brief(&["new", "my-brief"], parent.path());
+    run.assert_success();
+    assert!(
+        run.stdout.contains("brief serve my-brief"),
+        "{}",
+        run.stdout
+    );
+    let dir = parent.path().join("my-brief");
+    assert!(
+        !dir.join("templates").exists(),
+        "the built-in templates serve"
+    );
+    let build = common::run_brief(&["build", "my-brief"], parent.path());
+    build.assert_success();
+    assert!(
+        build
+            .stdout
+            .contains("built 3 pages, 5 citations, 2 sources, 1 figures in"),
+        "{}",
+        build.stdout
+    );
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    let page = std::fs::read_to_string(dir.join("public/analysis/index.html")).unwrap();
+    assert!(
+        page.contains("href=../introduction/#fig-example>Figure 1</a>"),
+        "cross-reference across pages"
+    );
+    let again = common::run_brief(&["new", "my-brief"], parent.path());
+    again.assert_error(&["my-brief is not empty"]);
+}
