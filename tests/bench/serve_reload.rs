@@ -14,7 +14,10 @@ const COLD_BUILDS: usize = 5;
 fn copy_brief(to: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for folder in ["content", "data", "templates", "static"] {
-        for entry in std::fs::read_dir(root.join(folder)).unwrap().map(Result::unwrap) {
+        for entry in std::fs::read_dir(root.join(folder))
+            .unwrap()
+            .map(Result::unwrap)
+        {
             std::fs::create_dir_all(to.join(folder)).unwrap();
             std::fs::copy(entry.path(), to.join(folder).join(entry.file_name())).unwrap();
         }
@@ -36,7 +39,11 @@ fn main() {
     let mut cold = Vec::new();
     for _ in 0..COLD_BUILDS {
         let started = Instant::now();
-        let status = Command::new(brief).args(["build", ".", "--out", "out"]).current_dir(&dir).output().unwrap();
+        let status = Command::new(brief)
+            .args(["build", ".", "--out", "out"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
         assert!(status.status.success());
         cold.push(started.elapsed().as_secs_f64() * 1000.0);
     }
@@ -57,8 +64,14 @@ fn main() {
     };
     std::thread::spawn(move || for _ in lines {});
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET /__brief/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "GET /__brief/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut buffer = [0u8; 8192];
     let mut seen = String::new();
     while !seen.contains(": connected") {
@@ -75,7 +88,9 @@ fn main() {
         let started = Instant::now();
         std::fs::write(&section, format!("{original}\nEdit number {edit}.\n")).unwrap();
         while !seen.contains("data: reload") {
-            let n = stream.read(&mut buffer).expect("a reload event within 10 s");
+            let n = stream
+                .read(&mut buffer)
+                .expect("a reload event within 10 s");
             seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
         }
         reloads.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -87,6 +102,12 @@ fn main() {
     let min = reloads.iter().copied().fold(f64::INFINITY, f64::min);
     let max = reloads.iter().copied().fold(0.0, f64::max);
     println!("brief: edit-to-reload on the brief, {EDITS} edits of one section");
-    println!("  serve, edit to reload event:  median {:6.1} ms  (min {min:.1}, max {max:.1})", median(reloads));
-    println!("  baseline, cold `brief build`: median {:6.1} ms  ({COLD_BUILDS} runs, whole process)", median(cold));
+    println!(
+        "  serve, edit to reload event:  median {:6.1} ms  (min {min:.1}, max {max:.1})",
+        median(reloads)
+    );
+    println!(
+        "  baseline, cold `brief build`: median {:6.1} ms  ({COLD_BUILDS} runs, whole process)",
+        median(cold)
+    );
 }
