@@ -9,6 +9,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("figure.html", include_str!("../templates/figure.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
 ];
 
 /// Default static files: (path inside the site, bytes).

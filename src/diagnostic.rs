@@ -67,6 +67,8 @@ pub enum Severity {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// A stable name for the kind of problem (`no-link`, `unlisted`…), for `check --format json`.
+    pub code: Option<&'static str>,
     pub message: String,
     pub location: Option<(Arc<SourceFile>, Range<usize>)>,
     /// Printed under the offending line, next to the carets.
@@ -79,11 +81,17 @@ impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code: None,
             message: message.into(),
             location: None,
             label: String::new(),
             hint: None,
         }
+    }
+
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// A problem that does not stop the build (unless `--strict`).

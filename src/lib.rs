@@ -9,6 +9,8 @@
 //! 5. [`write`]: minified, written beside the output and swapped into place
 
 pub mod assets;
+pub mod audit;
+pub mod check;
 pub mod citation_syntax;
 pub mod cite;
 pub mod diagnostic;

@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out).
     Build(cmd::build::BuildArgs),
+    /// Audit every citation, source and link without writing anything.
+    Check(cmd::check::CheckArgs),
     /// Serve the site on 127.0.0.1, rebuilding and reloading on every save.
     Serve(cmd::serve::ServeArgs),
     /// Create a new brief to start from.
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cmd::build::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
         Command::New(args) => cmd::new::run(&args),
     }

@@ -12,7 +12,7 @@ fn built() -> Fixture {
     run.assert_success();
     assert!(
         run.stdout
-            .starts_with("built 3 pages, 10 citations, 5 sources, 1 figures, 1 warning in "),
+            .starts_with("built 4 pages, 10 citations, 5 sources, 1 figures, 1 warning in "),
         "summary line: {}",
         run.stdout
     );

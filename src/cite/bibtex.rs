@@ -124,6 +124,7 @@ fn entry_warning(
     Diagnostic::warning(format!("skipped BibTeX entry `{}`: {message}", block.key))
         .at(file, span, "here")
         .hint("the other entries were read; citing this one is an error until it is fixed")
+        .code("unreadable-entry")
 }
 
 /// `year = {December 2021}` → `year = {2021}`, as BibTeX styles effectively print it.

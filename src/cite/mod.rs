@@ -202,7 +202,8 @@ fn source_warnings(entries: &[ReferenceEntry], references: &References) -> Vec<D
                     format!("source `{}` has no link", entry.key),
                     "no url or doi",
                 )
-                .hint("add `url:` (or a DOI) so that readers and reviewers can check the source"),
+                .hint("add `url:` (or a DOI) so that readers and reviewers can check the source")
+                .code("no-link"),
             );
         }
         if entry.cited_at.is_empty() {
@@ -211,7 +212,8 @@ fn source_warnings(entries: &[ReferenceEntry], references: &References) -> Vec<D
                     format!("source `{}` is listed but never cited", entry.key),
                     "listed through `nocite`",
                 )
-                .hint("cite it where the text relies on it, or drop it from `nocite`"),
+                .hint("cite it where the text relies on it, or drop it from `nocite`")
+                .code("uncited"),
             );
         }
         if !entry.listed {
@@ -223,7 +225,8 @@ fn source_warnings(entries: &[ReferenceEntry], references: &References) -> Vec<D
                     ),
                     "`listed: false`",
                 )
-                .hint("the site marks it as such next to the entry"),
+                .hint("the site marks it as such next to the entry")
+                .code("unlisted"),
             );
         }
     }

@@ -137,6 +137,11 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         paths.extend(document.sections.iter().map(|s| format!("{}/", s.slug)));
         render_section_pages(&tera, project, resolved, &brief, &mut site)?;
     }
+    let html = render_audit(&tera, project, resolved, &brief)?;
+    site.files
+        .insert("audit/index.html".to_string(), html.into_bytes());
+    site.pages += 1;
+
     // The 404 page is served at any depth, so its links start at the site's root.
     let root = discovery::page_url(meta, "").unwrap_or_else(|| "/".to_string());
     let toc: Vec<SectionContext> = document
@@ -164,6 +169,69 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     );
     add_files(&mut site, project, resolved);
     Ok(site)
+}
+
+#[derive(Serialize)]
+struct AuditContext<'a> {
+    citations: usize,
+    sources: Vec<AuditSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct AuditSource<'a> {
+    key: &'a str,
+    html: &'a str,
+    links: &'a [String],
+    listed: bool,
+    /// "Reuters, 2025: 2025a, 2025b, 2025c".
+    group: Option<String>,
+    places: Vec<&'a crate::audit::Occurrence>,
+}
+
+/// The "Source audit" page: each source, what a reviewer should know, every place it is cited.
+fn render_audit(
+    tera: &Tera,
+    project: &Project,
+    resolved: &ResolvedDocument,
+    brief: &BriefContext<'_>,
+) -> Result<String, Diagnostics> {
+    let occurrences = crate::audit::occurrences(resolved);
+    let groups = crate::audit::ambiguous_groups(resolved);
+    let sources = resolved
+        .citations
+        .entries
+        .iter()
+        .map(|entry| AuditSource {
+            key: &entry.key,
+            html: &entry.html,
+            links: &entry.links,
+            listed: entry.listed,
+            group: groups
+                .iter()
+                .find(|g| g.members.iter().any(|(key, _)| key == &entry.key))
+                .map(|g| {
+                    let letters: Vec<&str> =
+                        g.members.iter().map(|(_, year)| year.as_str()).collect();
+                    format!("{} ({})", g.label, letters.join(", "))
+                }),
+            places: occurrences.iter().filter(|o| o.key == entry.key).collect(),
+        })
+        .collect();
+    let audit = AuditContext {
+        citations: occurrences.len(),
+        sources,
+    };
+    let meta = &resolved.document.meta;
+    let authors = &resolved.citations.self_citation.authors;
+    let mut context = Context::new();
+    context.insert("brief", brief);
+    context.insert("root", "../");
+    context.insert("audit", &audit);
+    context.insert(
+        "head",
+        &discovery::head(meta, "audit/", authors, &resolved.citations.entries, false),
+    );
+    render_template(tera, project, "audit.html", &context)
 }
 
 /// One page per section, with the references it cites.

@@ -1,0 +1,458 @@
+//! `brief check`: `build` without writing, then a reviewer's audit. It reports every citation
+//! and source, and every problem: unknown or duplicate keys and broken figures (the build's
+//! errors); sources without a link, listed but uncited, or cited but unlisted; same-author-year
+//! groups with their letters; internal links and anchors in the pages the build would write; and
+//! URLs that are not http(s).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::audit::{self, AmbiguousGroup, Occurrence};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::html::is_web_url;
+use crate::render::Site;
+use crate::resolve::ResolvedDocument;
+use crate::{load, parse, render, resolve};
+
+/// Everything `check` found: stable, documented in the README, for CI.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Bumped when a field changes meaning.
+    pub version: u32,
+    pub citations: Vec<Occurrence>,
+    pub sources: Vec<SourceReport>,
+    pub ambiguous: Vec<AmbiguousGroup>,
+    pub problems: Vec<Problem>,
+    pub summary: Summary,
+    /// The brief could not even be read (no `content/`, no metadata): a configuration error.
+    #[serde(skip)]
+    pub unreadable: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceReport {
+    pub key: String,
+    /// The formatted reference, plain text.
+    pub entry: String,
+    pub urls: Vec<String>,
+    /// In the author's own reference list.
+    pub listed: bool,
+    /// How many times the text cites it.
+    pub cited: usize,
+    /// The online check, once `--online` has run: `ok`, `redirected`, `blocked`, `dead`, `error`.
+    pub status: Option<String>,
+    pub final_url: Option<String>,
+    pub checked_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    /// `error`, `warning` or `note` (notes never fail a check).
+    pub severity: &'static str,
+    /// A stable name: `unknown-key`, `no-link`, `uncited`, `unlisted`, `ambiguous`,
+    /// `broken-link`, `broken-anchor`, `unsafe-url`, `build-error`…
+    pub kind: String,
+    pub message: String,
+    pub key: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub citations: usize,
+    pub sources: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Problem {
+    fn from_diagnostic(diagnostic: &Diagnostic) -> Problem {
+        let location = diagnostic
+            .location
+            .as_ref()
+            .map(|(file, span)| (file.name.clone(), file.line_col(span.start)));
+        let key = diagnostic.message.split('`').nth(1).map(str::to_string);
+        Problem {
+            severity: match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            kind: diagnostic
+                .code
+                .unwrap_or(if diagnostic.severity == Severity::Error {
+                    "build-error"
+                } else {
+                    "warning"
+                })
+                .to_string(),
+            message: diagnostic.message.clone(),
+            key,
+            file: location.as_ref().map(|(name, _)| name.clone()),
+            line: location.as_ref().map(|(_, (line, _))| *line),
+            column: location.as_ref().map(|(_, (_, column))| *column),
+            hint: diagnostic.hint.clone(),
+        }
+    }
+
+    fn page(severity: &'static str, kind: &str, page: &str, message: String) -> Problem {
+        Problem {
+            severity,
+            kind: kind.to_string(),
+            message,
+            key: None,
+            file: Some(page.to_string()),
+            line: None,
+            column: None,
+            hint: None,
+        }
+    }
+}
+
+/// Runs the pipeline on the brief in `root` without writing anything, and audits it.
+pub fn check(root: &Path) -> Report {
+    let mut problems = Vec::new();
+    let mut unreadable = false;
+    let outcome = (|| {
+        let project = if root.is_file() {
+            load::load_single(root)
+        } else {
+            load::load(root)
+        };
+        let project = project.inspect_err(|_| unreadable = true)?;
+        let document = parse::parse(&project)?;
+        let resolved = resolve::resolve(&project, document)?;
+        let site = render::render(&project, &resolved)?;
+        Ok::<_, crate::diagnostic::Diagnostics>((resolved, site))
+    })();
+    let (citations, sources, ambiguous) = match &outcome {
+        Ok((resolved, site)) => {
+            problems.extend(resolved.warnings.iter().map(Problem::from_diagnostic));
+            let ambiguous = audit::ambiguous_groups(resolved);
+            problems.extend(ambiguous.iter().map(|group| {
+                Problem {
+                    severity: "note",
+                    kind: "ambiguous".to_string(),
+                    message: format!(
+                        "{} is {} sources, told apart as {}",
+                        group.label,
+                        group.members.len(),
+                        group
+                            .members
+                            .iter()
+                            .map(|(key, year)| format!("{year} (`{key}`)"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    key: None,
+                    file: None,
+                    line: None,
+                    column: None,
+                    hint: Some("check that each citation names the article it means".to_string()),
+                }
+            }));
+            problems.extend(internal_links(site));
+            problems.extend(unsafe_urls(resolved));
+            (
+                audit::occurrences(resolved),
+                source_reports(resolved),
+                ambiguous,
+            )
+        }
+        Err(diagnostics) => {
+            problems.extend(diagnostics.0.iter().map(Problem::from_diagnostic));
+            (Vec::new(), Vec::new(), Vec::new())
+        }
+    };
+    let count = |severity: &str| problems.iter().filter(|p| p.severity == severity).count();
+    let summary = Summary {
+        citations: citations.len(),
+        sources: sources.len(),
+        errors: count("error"),
+        warnings: count("warning"),
+        notes: count("note"),
+    };
+    Report {
+        version: 1,
+        citations,
+        sources,
+        ambiguous,
+        problems,
+        summary,
+        unreadable,
+    }
+}
+
+fn source_reports(resolved: &ResolvedDocument) -> Vec<SourceReport> {
+    resolved
+        .citations
+        .entries
+        .iter()
+        .map(|entry| SourceReport {
+            key: entry.key.clone(),
+            entry: entry.text.trim().to_string(),
+            urls: entry.links.clone(),
+            listed: entry.listed,
+            cited: resolved
+                .all_citations
+                .iter()
+                .flat_map(|c| &c.items)
+                .filter(|i| i.key == entry.key)
+                .count(),
+            status: None,
+            final_url: None,
+            checked_at: None,
+        })
+        .collect()
+}
+
+/// Every `href` in the pages the build would write resolves to a file, and every `#anchor` to an
+/// element of that page.
+fn internal_links(site: &Site) -> Vec<Problem> {
+    let pages: BTreeMap<&str, String> = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path.as_str(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    let ids: BTreeMap<&str, BTreeSet<String>> = pages
+        .iter()
+        .map(|(path, html)| (*path, attribute_values(html, "id").into_iter().collect()))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, html) in &pages {
+        if *page == "404.html" {
+            continue; // Its links start at the site's root, wherever it is served.
+        }
+        for href in attribute_values(html, "href") {
+            let lower = href.to_ascii_lowercase();
+            if lower.starts_with("http://")
+                || lower.starts_with("https://")
+                || lower.starts_with("mailto:")
+            {
+                continue;
+            }
+            if lower.contains(':') && !lower.starts_with('#') && lower.find(':') < lower.find('/') {
+                problems.push(Problem::page(
+                    "error",
+                    "unsafe-url",
+                    page,
+                    format!("link `{href}` is not http(s), mailto or relative"),
+                ));
+                continue;
+            }
+            let (path, anchor) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(p, a)| (p, Some(a)));
+            let target = resolve_relative(page, path);
+            let Some(target_ids) = (if target.ends_with(".html") {
+                ids.get(target.as_str())
+            } else {
+                None
+            }) else {
+                if !site.files.contains_key(&target) {
+                    problems.push(Problem::page(
+                        "error",
+                        "broken-link",
+                        page,
+                        format!("link `{href}` leads to no file ({target})"),
+                    ));
+                }
+                continue;
+            };
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                if !target_ids.contains(anchor) {
+                    problems.push(Problem::page(
+                        "error",
+                        "broken-anchor",
+                        page,
+                        format!("link `{href}`: {target} has no element with id `{anchor}`"),
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// `href` relative to the page at `page` ("state-of-play/index.html"), as a site path.
+fn resolve_relative(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    if href.is_empty() {
+        return page.to_string();
+    }
+    for part in href.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            part => parts.push(part),
+        }
+    }
+    let mut path = parts.join("/");
+    if href.ends_with('/') || path.is_empty() {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    path
+}
+
+/// The values of `name="…"` attributes in generated HTML (always double-quoted before minifying).
+fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&needle) {
+        rest = &rest[at + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            values.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    values
+}
+
+/// Undoes the entity escaping templates apply to attribute values (Tera writes `/` as `&#x2F;`).
+fn unescape(value: &str) -> String {
+    value
+        .replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Reference URLs that are not http(s): they are shown, never linked.
+fn unsafe_urls(resolved: &ResolvedDocument) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for entry in &resolved.citations.entries {
+        let written = entry.text.split_whitespace().filter(|w| {
+            w.contains("://") || w.starts_with("javascript:") || w.starts_with("data:")
+        });
+        for url in written {
+            if !is_web_url(url) {
+                problems.push(Problem {
+                    severity: "warning",
+                    kind: "unsafe-url".to_string(),
+                    message: format!(
+                        "source `{}` has a URL that is not http(s): {url}",
+                        entry.key
+                    ),
+                    key: Some(entry.key.clone()),
+                    file: None,
+                    line: None,
+                    column: None,
+                    hint: Some("only http(s) URLs become links".to_string()),
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// The terminal report: problems grouped by kind, each with its place and citing sentences.
+pub fn render_text(report: &Report) -> String {
+    let mut out = String::new();
+    let mut kinds: BTreeMap<(u8, &str), Vec<&Problem>> = BTreeMap::new();
+    for problem in &report.problems {
+        let rank = match problem.severity {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        kinds
+            .entry((rank, problem.kind.as_str()))
+            .or_default()
+            .push(problem);
+    }
+    for ((_, kind), problems) in &kinds {
+        out.push_str(&format!("{} ({}):\n", heading(kind), problems.len()));
+        for problem in problems {
+            let place = match (&problem.file, problem.line, problem.column) {
+                (Some(file), Some(line), Some(column)) => format!("{file}:{line}:{column}: "),
+                (Some(file), _, _) => format!("{file}: "),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "  {}: {place}{}\n",
+                problem.severity, problem.message
+            ));
+            if let Some(key) = &problem.key {
+                for occurrence in report.citations.iter().filter(|o| &o.key == key).take(3) {
+                    out.push_str(&format!(
+                        "      cited at {}:{}:{}: “{}”\n",
+                        occurrence.file, occurrence.line, occurrence.column, occurrence.sentence
+                    ));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    out.push_str(&format!(
+        "check: {} of {}; {}, {}, {}\n",
+        plural(s.citations, "citation"),
+        plural(s.sources, "source"),
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note")
+    ));
+    out
+}
+
+fn heading(kind: &str) -> &str {
+    match kind {
+        "no-link" => "Sources without a link",
+        "uncited" => "Listed but never cited",
+        "unlisted" => "Cited but not in the author's reference list",
+        "ambiguous" => "Same author and year, told apart by letters",
+        "broken-link" => "Internal links that lead nowhere",
+        "broken-anchor" => "Internal anchors that do not exist",
+        "unsafe-url" => "URLs that are not http(s)",
+        "unreadable-entry" => "Reference entries that could not be read",
+        "build-error" => "Errors that stop the build",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_resolve_like_a_browser() {
+        assert_eq!(
+            resolve_relative("index.html", ""),
+            "index.html",
+            "an in-page #anchor"
+        );
+        assert_eq!(
+            resolve_relative("index.html", "state-of-play/"),
+            "state-of-play/index.html"
+        );
+        assert_eq!(resolve_relative("a/index.html", "../b/"), "b/index.html");
+        assert_eq!(resolve_relative("a/index.html", "../"), "index.html");
+        assert_eq!(
+            resolve_relative("a/index.html", "../data/x.csv"),
+            "data/x.csv"
+        );
+    }
+}
