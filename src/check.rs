@@ -134,11 +134,10 @@ pub fn check(root: &Path) -> Report {
         Ok((resolved, site)) => {
             problems.extend(resolved.warnings.iter().map(Problem::from_diagnostic));
             let ambiguous = audit::ambiguous_groups(resolved);
-            problems.extend(ambiguous.iter().map(|group| {
-                Problem {
-                    severity: "note",
-                    kind: "ambiguous".to_string(),
-                    message: format!(
+            problems.extend(ambiguous.iter().map(|group| Problem {
+                severity: "note",
+                kind: "ambiguous".to_string(),
+                message: format!(
                         "{} is {} sources, told apart as {}",
                         group.label,
                         group.members.len(),
@@ -149,12 +148,11 @@ pub fn check(root: &Path) -> Report {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
-                    key: None,
-                    file: None,
-                    line: None,
-                    column: None,
-                    hint: Some("check that each citation names the article it means".to_string()),
-                }
+                key: None,
+                file: None,
+                line: None,
+                column: None,
+                hint: Some("check that each citation names the article it means".to_string()),
             }));
             problems.extend(internal_links(site));
             problems.extend(unsafe_urls(resolved));
