@@ -36,17 +36,6 @@ impl SourceFile {
         let col = before[line_start..].chars().count() + 1;
         (line, col)
     }
-
-    /// Byte offset of the start of a 1-based line (the end of the text if there are fewer lines).
-    pub fn line_offset(&self, line: usize) -> usize {
-        if line <= 1 {
-            return 0;
-        }
-        self.text
-            .match_indices('\n')
-            .nth(line - 2)
-            .map_or(self.text.len(), |(i, _)| i + 1)
-    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

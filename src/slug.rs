@@ -46,10 +46,6 @@ impl UniqueIds {
         self.taken.insert(id.to_string());
     }
 
-    pub fn is_taken(&self, id: &str) -> bool {
-        self.taken.contains(id)
-    }
-
     pub fn unique(&mut self, base: &str) -> String {
         let mut candidate = base.to_string();
         let mut n = 2;
