@@ -11,18 +11,31 @@ use serde::Serialize;
 
 use crate::audit::{self, AmbiguousGroup, Occurrence};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::html::is_web_url;
+use crate::html::{attribute_values, is_web_url};
+use crate::links::{self, Exclusions, LinkCache, LinkStatus, LinkTarget, OnlineOptions, Place};
 use crate::render::Site;
 use crate::resolve::ResolvedDocument;
 use crate::{load, parse, render, resolve};
+
+/// What `check` does beyond the offline audit.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Check every external link over HTTP (needs the `online` feature).
+    pub online: Option<OnlineOptions>,
+}
 
 /// Everything `check` found: stable, documented in the README, for CI.
 #[derive(Debug, Serialize)]
 pub struct Report {
     /// Bumped when a field changes meaning.
     pub version: u32,
+    /// Whether this run checked links over HTTP (`--online`); otherwise link statuses are the
+    /// cache's, from earlier runs, and raise no problems.
+    pub online: bool,
     pub citations: Vec<Occurrence>,
     pub sources: Vec<SourceReport>,
+    /// Every external URL: the sources' links and the links in the text.
+    pub links: Vec<LinkReport>,
     pub ambiguous: Vec<AmbiguousGroup>,
     pub problems: Vec<Problem>,
     pub summary: Summary,
@@ -41,9 +54,33 @@ pub struct SourceReport {
     pub listed: bool,
     /// How many times the text cites it.
     pub cited: usize,
-    /// The online check, once `--online` has run: `ok`, `redirected`, `blocked`, `dead`, `error`.
-    pub status: Option<String>,
+    /// The worst status among its links (see [`LinkReport::status`]); null before any check.
+    pub status: Option<LinkStatus>,
+    /// Where its first link leads after redirects.
     pub final_url: Option<String>,
+    /// The oldest check among its links.
+    pub checked_at: Option<String>,
+}
+
+/// One external URL, where it is linked from, and what the last online check found.
+#[derive(Debug, Serialize)]
+pub struct LinkReport {
+    pub url: String,
+    /// Keys of the sources that give it.
+    pub sources: Vec<String>,
+    /// Where the Markdown links to it.
+    pub places: Vec<Place>,
+    /// Site pages whose text links to it.
+    pub pages: Vec<String>,
+    /// `ok`, `redirected`, `blocked` (401/403/429: the host refuses robots), `timeout`, `error`
+    /// (no HTTP answer), `dead` (an error status), `excluded`; null when never checked.
+    pub status: Option<LinkStatus>,
+    /// The last HTTP status code.
+    pub code: Option<u16>,
+    pub final_url: Option<String>,
+    /// "404 Not Found", "Connection refused"…
+    pub detail: Option<String>,
+    /// RFC 3339, UTC.
     pub checked_at: Option<String>,
 }
 
@@ -66,6 +103,9 @@ pub struct Problem {
 pub struct Summary {
     pub citations: usize,
     pub sources: usize,
+    pub links: usize,
+    /// Links checked over HTTP in this run (the others came from the cache).
+    pub links_checked: usize,
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -100,6 +140,19 @@ impl Problem {
         }
     }
 
+    fn general(severity: &'static str, kind: &str, message: String, hint: &str) -> Problem {
+        Problem {
+            severity,
+            kind: kind.to_string(),
+            message,
+            key: None,
+            file: None,
+            line: None,
+            column: None,
+            hint: Some(hint.to_string()),
+        }
+    }
+
     fn page(severity: &'static str, kind: &str, page: &str, message: String) -> Problem {
         Problem {
             severity,
@@ -115,7 +168,7 @@ impl Problem {
 }
 
 /// Runs the pipeline on the brief in `root` without writing anything, and audits it.
-pub fn check(root: &Path) -> Report {
+pub fn check(root: &Path, options: &CheckOptions) -> Report {
     let mut problems = Vec::new();
     let mut unreadable = false;
     let outcome = (|| {
@@ -128,10 +181,11 @@ pub fn check(root: &Path) -> Report {
         let document = parse::parse(&project)?;
         let resolved = resolve::resolve(&project, document)?;
         let site = render::render(&project, &resolved)?;
-        Ok::<_, crate::diagnostic::Diagnostics>((resolved, site))
+        Ok::<_, crate::diagnostic::Diagnostics>((project, resolved, site))
     })();
-    let (citations, sources, ambiguous) = match &outcome {
-        Ok((resolved, site)) => {
+    let mut links_checked = 0;
+    let (citations, sources, links, ambiguous) = match &outcome {
+        Ok((project, resolved, site)) => {
             problems.extend(resolved.warnings.iter().map(Problem::from_diagnostic));
             let ambiguous = audit::ambiguous_groups(resolved);
             problems.extend(ambiguous.iter().map(|group| Problem {
@@ -156,29 +210,70 @@ pub fn check(root: &Path) -> Report {
             }));
             problems.extend(internal_links(site));
             problems.extend(unsafe_urls(resolved));
+            let targets = links::link_targets(project, resolved, site);
+            let mut cache = LinkCache::read(&project.root).unwrap_or_else(|error| {
+                problems.push(Problem::general(
+                    "warning",
+                    "link-cache",
+                    error,
+                    "delete it: the next `check --online` writes a new one",
+                ));
+                LinkCache::default()
+            });
+            let exclusions = &resolved.link_exclusions;
+            if let Some(online) = &options.online {
+                let urls: Vec<String> = targets
+                    .iter()
+                    .map(|target| target.url.clone())
+                    .filter(|url| !exclusions.excludes(url))
+                    .collect();
+                match check_online(&urls, &mut cache, online)
+                    .and_then(|checked| cache.write(&project.root).map(|()| checked))
+                {
+                    Ok(checked) => links_checked = checked,
+                    Err(error) => problems.push(Problem::general(
+                        "error",
+                        "link-check",
+                        error,
+                        "the offline checks above still hold",
+                    )),
+                }
+            }
+            let links: Vec<LinkReport> = targets
+                .iter()
+                .map(|target| link_report(target, &cache, exclusions))
+                .collect();
+            if options.online.is_some() {
+                problems.extend(links.iter().flat_map(link_problems));
+            }
             (
                 audit::occurrences(resolved),
-                source_reports(resolved),
+                source_reports(resolved, &links),
+                links,
                 ambiguous,
             )
         }
         Err(diagnostics) => {
             problems.extend(diagnostics.0.iter().map(Problem::from_diagnostic));
-            (Vec::new(), Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new())
         }
     };
     let count = |severity: &str| problems.iter().filter(|p| p.severity == severity).count();
     let summary = Summary {
         citations: citations.len(),
         sources: sources.len(),
+        links: links.len(),
+        links_checked,
         errors: count("error"),
         warnings: count("warning"),
         notes: count("note"),
     };
     Report {
         version: 1,
+        online: options.online.is_some(),
         citations,
         sources,
+        links,
         ambiguous,
         problems,
         summary,
@@ -186,7 +281,115 @@ pub fn check(root: &Path) -> Report {
     }
 }
 
-fn source_reports(resolved: &ResolvedDocument) -> Vec<SourceReport> {
+#[cfg(feature = "online")]
+fn check_online(
+    urls: &[String],
+    cache: &mut LinkCache,
+    options: &OnlineOptions,
+) -> Result<usize, String> {
+    links::online::check_links(urls, cache, options)
+}
+
+#[cfg(not(feature = "online"))]
+fn check_online(_: &[String], _: &mut LinkCache, _: &OnlineOptions) -> Result<usize, String> {
+    Err(ONLINE_MISSING.to_string())
+}
+
+/// What a `brief` built without the `online` feature says to `--online`.
+pub const ONLINE_MISSING: &str = "this `brief` was built without online link checking; \
+     install it with `cargo install --path . --features online`";
+
+fn link_report(target: &LinkTarget, cache: &LinkCache, exclusions: &Exclusions) -> LinkReport {
+    let known = links::known_status(&target.url, cache, exclusions);
+    let result = match known {
+        links::Known::Checked(result) => Some(result),
+        _ => None,
+    };
+    LinkReport {
+        url: target.url.clone(),
+        sources: target.sources.clone(),
+        places: target.places.clone(),
+        pages: target.pages.clone(),
+        status: known.status(),
+        code: result.and_then(|r| r.code),
+        final_url: result.and_then(|r| r.final_url.clone()),
+        detail: result.map(|r| r.detail.clone()).filter(|d| !d.is_empty()),
+        checked_at: result.map(|r| r.checked_at.clone()),
+    }
+}
+
+/// The problems one link's check raises: dead links fail the check; timeouts and unreachable
+/// hosts are warnings, since a network can fail; hosts that refuse robots are notes.
+fn link_problems(link: &LinkReport) -> Vec<Problem> {
+    let detail = link.detail.clone().unwrap_or_default();
+    let (severity, kind, message, hint) = match link.status {
+        Some(LinkStatus::Dead) => (
+            "error",
+            "dead-link",
+            format!("{} answers {detail}", link.url),
+            "find where the page moved, or link an archived copy",
+        ),
+        Some(LinkStatus::Timeout) => (
+            "warning",
+            "link-timeout",
+            format!("{} did not answer in time", link.url),
+            "try again later or with a longer `--timeout`",
+        ),
+        Some(LinkStatus::Error) => (
+            "warning",
+            "unreachable-link",
+            format!("{} could not be reached: {detail}", link.url),
+            "check the host name; the site may be down",
+        ),
+        Some(LinkStatus::Blocked) => (
+            "note",
+            "blocked-link",
+            format!("{} refused the automated check ({detail})", link.url),
+            "the host blocks robots; open the link in a browser to confirm it works",
+        ),
+        _ => return Vec::new(),
+    };
+    let problem = |key: Option<&String>, place: Option<&Place>, page: Option<&String>| Problem {
+        severity,
+        kind: kind.to_string(),
+        message: match key {
+            Some(key) => format!("source `{key}`: {message}"),
+            None => message.clone(),
+        },
+        key: key.cloned(),
+        file: place.map(|p| p.file.clone()).or_else(|| page.cloned()),
+        line: place.map(|p| p.line),
+        column: place.map(|p| p.column),
+        hint: Some(hint.to_string()),
+    };
+    let mut problems: Vec<Problem> = link
+        .sources
+        .iter()
+        .map(|key| problem(Some(key), None, None))
+        .collect();
+    problems.extend(
+        link.places
+            .iter()
+            .map(|place| problem(None, Some(place), None)),
+    );
+    if link.sources.is_empty() && link.places.is_empty() {
+        problems.extend(
+            link.pages
+                .iter()
+                .map(|page| problem(None, None, Some(page))),
+        );
+    }
+    problems
+}
+
+fn source_reports(resolved: &ResolvedDocument, links: &[LinkReport]) -> Vec<SourceReport> {
+    // In the entry's own order: its URL first, then its DOI.
+    let source_links = |urls: &[String]| -> std::vec::IntoIter<&LinkReport> {
+        urls.iter()
+            .filter_map(|url| links.iter().find(|link| &link.url == url))
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
     resolved
         .citations
         .entries
@@ -202,9 +405,15 @@ fn source_reports(resolved: &ResolvedDocument) -> Vec<SourceReport> {
                 .flat_map(|c| &c.items)
                 .filter(|i| i.key == entry.key)
                 .count(),
-            status: None,
-            final_url: None,
-            checked_at: None,
+            status: source_links(&entry.links)
+                .filter_map(|link| link.status)
+                .max(),
+            final_url: source_links(&entry.links)
+                .next()
+                .and_then(|link| link.final_url.clone()),
+            checked_at: source_links(&entry.links)
+                .filter_map(|link| link.checked_at.clone())
+                .min(),
         })
         .collect()
 }
@@ -304,33 +513,6 @@ fn resolve_relative(page: &str, href: &str) -> String {
     path
 }
 
-/// The values of `name="…"` attributes in generated HTML (always double-quoted before minifying).
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!(" {name}=\"");
-    let mut values = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&needle) {
-        rest = &rest[at + needle.len()..];
-        if let Some(end) = rest.find('"') {
-            values.push(unescape(&rest[..end]));
-            rest = &rest[end..];
-        }
-    }
-    values
-}
-
-/// Undoes the entity escaping templates apply to attribute values (Tera writes `/` as `&#x2F;`).
-fn unescape(value: &str) -> String {
-    value
-        .replace("&#x2F;", "/")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 /// Reference URLs that are not http(s): they are shown, never linked.
 fn unsafe_urls(resolved: &ResolvedDocument) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -405,8 +587,23 @@ pub fn render_text(report: &Report) -> String {
             format!("{n} {word}s")
         }
     };
+    let online = if report.online {
+        let excluded = report
+            .links
+            .iter()
+            .filter(|link| link.status == Some(LinkStatus::Excluded))
+            .count();
+        format!(
+            "; {}: {} checked now, {} from the cache, {excluded} excluded",
+            plural(s.links, "link"),
+            s.links_checked,
+            s.links - s.links_checked - excluded
+        )
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "check: {} of {}; {}, {}, {}\n",
+        "check: {} of {}; {}, {}, {}{online}\n",
         plural(s.citations, "citation"),
         plural(s.sources, "source"),
         plural(s.errors, "error"),
@@ -419,6 +616,12 @@ pub fn render_text(report: &Report) -> String {
 fn heading(kind: &str) -> &str {
     match kind {
         "no-link" => "Sources without a link",
+        "dead-link" => "Links that answer with an error",
+        "link-timeout" => "Links that did not answer in time",
+        "unreachable-link" => "Links that could not be reached",
+        "blocked-link" => "Links whose host refuses automated checks",
+        "link-check" => "The online check could not run",
+        "link-cache" => "The link cache could not be read",
         "uncited" => "Listed but never cited",
         "unlisted" => "Cited but not in the author's reference list",
         "ambiguous" => "Same author and year, told apart by letters",

@@ -41,6 +41,33 @@ pub fn is_web_url(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// The values of `name="…"` attributes in generated HTML (always double-quoted before minifying).
+pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&needle) {
+        rest = &rest[at + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            values.push(unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    values
+}
+
+/// Undoes the entity escaping templates apply to attribute values (Tera writes `/` as `&#x2F;`).
+fn unescape(value: &str) -> String {
+    value
+        .replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod figure;
 pub mod frontmatter;
 pub mod html;
+pub mod links;
 pub mod load;
 pub mod meta;
 pub mod parse;

@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 
 use crate::assets;
 use crate::diagnostic::{file_error, Diagnostic, Diagnostics, SourceFile};
+use crate::links::LinkCache;
 
 /// The name of the file that holds the brief's metadata.
 pub const INDEX_FILE: &str = "_index.md";
@@ -29,6 +30,9 @@ pub struct Project {
     /// A single Markdown document (`brief build paper.md`): `index` holds the metadata and the
     /// whole text; `sections` is empty.
     pub single: bool,
+    /// What the last `check --online` found (`.brief-cache/links.json`), for the Source audit
+    /// page. A damaged cache reads as empty: it is disposable, and `check` reports it.
+    pub links: LinkCache,
 }
 
 impl Project {
@@ -56,6 +60,7 @@ pub fn load_single(path: &Path) -> Result<Project, Diagnostics> {
         templates,
         static_files,
         single: true,
+        links: LinkCache::read(root).unwrap_or_default(),
     })
 }
 
@@ -112,6 +117,7 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             templates,
             static_files,
             single: false,
+            links: LinkCache::read(root).unwrap_or_default(),
         }),
         _ => Err(diagnostics),
     }

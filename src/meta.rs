@@ -38,6 +38,19 @@ pub struct BriefMeta {
     /// and the URL in "Cite this brief".
     #[serde(default)]
     pub base_url: Option<String>,
+    /// How `brief check --online` treats the brief's links.
+    #[serde(default)]
+    pub link_check: LinkCheckMeta,
+}
+
+/// `link-check:` in the brief's metadata.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCheckMeta {
+    /// Regular expressions: URLs that match one are never checked online (a host that always
+    /// refuses robots, an intranet).
+    #[serde(default)]
+    pub exclude: OneOrMany,
 }
 
 fn yes() -> bool {
@@ -57,6 +70,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "citation-order",
     "link-citations",
     "base-url",
+    "link-check",
 ];
 
 fn default_lang() -> String {
@@ -163,6 +177,8 @@ pub struct DocumentMeta {
     pub link_citations: bool,
     #[serde(default)]
     pub base_url: Option<String>,
+    #[serde(default)]
+    pub link_check: LinkCheckMeta,
 }
 
 /// `author: Jane Doe`, a list of names, or a list of `{name: …}` records.
@@ -212,6 +228,7 @@ impl DocumentMeta {
             citation_order: self.citation_order,
             link_citations: self.link_citations,
             base_url: self.base_url,
+            link_check: self.link_check,
         }
     }
 }

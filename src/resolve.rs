@@ -9,6 +9,7 @@ use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 pub use crate::figure::draw::ResolvedFigure;
 use crate::figure::draw::{draw_figure, field_span, CaptionPart, DrawnFigure};
 use crate::figure::FigureSpec;
+use crate::links::Exclusions;
 use crate::load::Project;
 use crate::parse::{Citation, Document};
 
@@ -24,6 +25,8 @@ pub struct ResolvedDocument {
     pub data_files: BTreeMap<String, String>,
     /// Problems that do not stop the build (unless `--strict`).
     pub warnings: Vec<Diagnostic>,
+    /// URLs `check --online` leaves alone (the brief's `link-check: exclude`).
+    pub link_exclusions: Exclusions,
 }
 
 pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument, Diagnostics> {
@@ -75,6 +78,13 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             Err(error) => diagnostics.push(error),
         }
     }
+    let link_exclusions = match Exclusions::from_document(&document) {
+        Ok(exclusions) => exclusions,
+        Err(errors) => {
+            diagnostics.0.extend(errors.0);
+            Exclusions::default()
+        }
+    };
     for reference in &document.figure_refs {
         if !seen_ids.contains_key(reference.id.as_str()) {
             let mut diagnostic =
@@ -131,5 +141,6 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
         citations: resolved,
         figures,
         data_files,
+        link_exclusions,
     })
 }

@@ -71,7 +71,8 @@ fn the_brief_reports_exactly_what_its_notes_say() {
     );
     assert_eq!(
         report["summary"],
-        serde_json::json!({"citations": 69, "sources": 21, "errors": 0, "warnings": 15, "notes": 1})
+        serde_json::json!({"citations": 69, "sources": 21, "links": 15, "links_checked": 0, "errors": 0, "warnings": 15, "notes": 1}),
+        "15 links: one per source that has one"
     );
     let kinds: BTreeSet<&str> = report["problems"]
         .as_array()
@@ -255,4 +256,46 @@ fn the_site_has_a_source_audit_page_linked_from_the_references() {
         reuters.contains("Reuters, 2025 (2025a, 2025b, 2025c)"),
         "{reuters}"
     );
+}
+
+#[test]
+fn offline_every_external_link_is_listed_with_where_it_comes_from_and_no_status() {
+    let fixture = Fixture::copy("tiny");
+    fixture.write(
+        "content/02-second.md",
+        "---\ntitle: Two\norder: 2\n---\n\nSee [the agency](https://example.org/agency-home) [@wire2025b].\n",
+    );
+    let run = run_brief(&["check", ".", "--format", "json"], fixture.path());
+    let report = json(&run);
+    assert_eq!(report["online"], false);
+    let links = report["links"].as_array().unwrap();
+    let text_link = links
+        .iter()
+        .find(|l| l["url"] == "https://example.org/agency-home")
+        .expect("the text's link is listed");
+    assert_eq!(text_link["places"][0]["file"], "content/02-second.md");
+    assert_eq!(text_link["places"][0]["line"], 6);
+    assert!(text_link["status"].is_null(), "never checked");
+    let source_link = links
+        .iter()
+        .find(|l| l["url"] == "https://example.org/why")
+        .unwrap();
+    assert_eq!(source_link["sources"][0], "institute2025");
+    assert!(
+        links.iter().all(|l| !l["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://web.archive.org")),
+        "archive.org fallbacks are ours, not the author's"
+    );
+    assert_eq!(report["summary"]["links"], links.len());
+}
+
+#[cfg(not(feature = "online"))]
+#[test]
+fn online_without_the_feature_says_how_to_get_it() {
+    let fixture = Fixture::copy("tiny");
+    let run = run_brief(&["check", ".", "--online"], fixture.path());
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("--features online"), "{}", run.stderr);
 }

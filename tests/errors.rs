@@ -206,3 +206,16 @@ fn every_unknown_key_is_reported_in_one_run() {
     let run = fixture.build();
     run.assert_error(&["`nope1`", "`nope2`", "build failed with 2 errors"]);
 }
+
+#[test]
+fn a_bad_link_exclusion_pattern_points_at_the_pattern() {
+    assert_case(
+        "bad-link-pattern",
+        &[
+            "is not a regular expression",
+            "content/_index.md:14:14",
+            "unclosed group",
+            "help: patterns are regular expressions",
+        ],
+    );
+}

@@ -258,6 +258,7 @@ mod tests {
             citation_order: CitationOrder::Style,
             link_citations: true,
             base_url: Some("https://example.org/brief/".into()),
+            link_check: Default::default(),
         }
     }
 

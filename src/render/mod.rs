@@ -181,11 +181,23 @@ struct AuditContext<'a> {
 struct AuditSource<'a> {
     key: &'a str,
     html: &'a str,
-    links: &'a [String],
+    links: Vec<AuditLink<'a>>,
     listed: bool,
     /// "Reuters, 2025: 2025a, 2025b, 2025c".
     group: Option<String>,
     places: Vec<&'a crate::audit::Occurrence>,
+}
+
+/// One of a source's links and what the last online check found.
+#[derive(Serialize)]
+struct AuditLink<'a> {
+    url: &'a str,
+    /// `ok`, `dead`… for styling; none before any check.
+    status: Option<&'static str>,
+    /// "worked when checked on 2026-11-27".
+    said: String,
+    /// Where redirects led, when elsewhere and safe to link.
+    final_url: Option<&'a str>,
 }
 
 /// The "Source audit" page: each source, what a reviewer should know, every place it is cited.
@@ -204,7 +216,27 @@ fn render_audit(
         .map(|entry| AuditSource {
             key: &entry.key,
             html: &entry.html,
-            links: &entry.links,
+            links: entry
+                .links
+                .iter()
+                .map(|url| {
+                    let known =
+                        crate::links::known_status(url, &project.links, &resolved.link_exclusions);
+                    let final_url = match known {
+                        crate::links::Known::Checked(result) => result
+                            .final_url
+                            .as_deref()
+                            .filter(|f| f != url && crate::html::is_web_url(f)),
+                        _ => None,
+                    };
+                    AuditLink {
+                        url,
+                        status: known.status().map(|s| s.as_str()),
+                        said: known.describe(),
+                        final_url,
+                    }
+                })
+                .collect(),
             listed: entry.listed,
             group: groups
                 .iter()
