@@ -53,6 +53,8 @@ pub struct BuildSummary {
     pub out: PathBuf,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Milliseconds spent in each stage, in pipeline order (`brief build --timings`).
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 impl std::fmt::Display for BuildSummary {
@@ -86,13 +88,22 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     };
     let out = options.out.clone().unwrap_or_else(|| folder.join("public"));
     check_output_folder(folder, &out)?;
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        timings.push((name, lap.elapsed().as_secs_f64() * 1000.0));
+        lap = Instant::now();
+    };
     let project = if single {
         load::load_single(root)?
     } else {
         load::load(root)?
     };
+    stage("load");
     let document = parse::parse(&project)?;
+    stage("parse");
     let resolved = resolve::resolve(&project, document)?;
+    stage("resolve");
     if options.strict && !resolved.warnings.is_empty() {
         return Err(Diagnostics(
             resolved
@@ -103,7 +114,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         ));
     }
     let site = render::render(&project, &resolved)?;
+    stage("render");
     write::write_site(&site, &out)?;
+    stage("write");
     Ok(BuildSummary {
         pages: site.pages,
         citations: resolved.all_citations.len(),
@@ -112,6 +125,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         milliseconds: started.elapsed().as_millis(),
         out,
         warnings: resolved.warnings,
+        timings,
     })
 }
 

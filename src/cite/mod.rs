@@ -5,13 +5,13 @@
 pub mod bibtex;
 pub mod csl_json;
 pub mod html;
+pub mod locales;
 pub mod references;
 pub mod self_cite;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
-use hayagriva::archive::{locales, ArchivedStyle};
+use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::Locator as CslLocator;
 use hayagriva::citationberg::{IndependentStyle, Style};
 use hayagriva::{
@@ -93,7 +93,8 @@ pub fn resolve_citations(
     if document.meta.citation_order == CitationOrder::AsWritten {
         style.citation.sort = None;
     }
-    let locales = cached_locales();
+    let locales = locales::locales_for(&style);
+    let locales = &locales[..];
 
     // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
     let mut in_list: BTreeSet<&str> = listed_keys.iter().map(String::as_str).collect();
@@ -106,15 +107,25 @@ pub fn resolve_citations(
         .collect();
 
     // hayagriva letters same-author-same-year entries (2025a, b, c) in first-citation order, but
-    // APA wants reference-list order. So: learn the list order, then cite every entry once,
-    // hidden, in that order before the real citations.
-    let order = list_order(&style, locales, &list_entries);
+    // APA wants reference-list order. So: learn the list order of the entries that may get
+    // letters, then cite every listed entry once, hidden, those first and in that order, before
+    // the real citations. (The hidden citation is also how `nocite` entries reach the list.)
+    let mut order = list_order(&style, locales, &letter_candidates(&list_entries));
+    let ordered: BTreeSet<&str> = order.iter().map(|entry| entry.key()).collect();
+    order.extend(
+        list_entries
+            .iter()
+            .filter(|entry| !ordered.contains(entry.key())),
+    );
     let mut driver = BibliographyDriver::new();
     let hidden: Vec<_> = order
         .iter()
         .map(|entry| CitationItem::new(*entry, None, None, true, None))
         .collect();
-    driver.citation(CitationRequest::from_items(hidden, &style, locales));
+    let hidden_citations = usize::from(!hidden.is_empty());
+    if !hidden.is_empty() {
+        driver.citation(CitationRequest::from_items(hidden, &style, locales));
+    }
     for citation in citations {
         let items = citation
             .items
@@ -138,7 +149,7 @@ pub fn resolve_citations(
     let formatted_citations = rendered
         .citations
         .iter()
-        .skip(1)
+        .skip(hidden_citations)
         .zip(citations)
         .map(|(rendered, citation)| {
             citation_html(&rendered.citation, citation, document.meta.link_citations)
@@ -177,13 +188,6 @@ pub fn resolve_citations(
         warnings,
         self_citation,
     })
-}
-
-/// hayagriva's locales, deserialised once per process: it takes 70–95 ms, and `serve` rebuilds
-/// many times.
-fn cached_locales() -> &'static [hayagriva::citationberg::Locale] {
-    static LOCALES: OnceLock<Vec<hayagriva::citationberg::Locale>> = OnceLock::new();
-    LOCALES.get_or_init(locales)
 }
 
 /// One warning per listed entry that a reviewer would flag, at the entry's key.
@@ -344,12 +348,39 @@ fn nocite_keys(
     keys
 }
 
+/// The entries a style might tell apart with letters (2025a, 2025b): those sharing a first author
+/// and a year with another. Entries without an author share one group per year, since a style
+/// may name them by editor or title. Grouping more than needed only costs time; the list-order
+/// pass is a full bibliography, so a brief without such groups skips it.
+fn letter_candidates<'a>(entries: &[&'a Entry]) -> Vec<&'a Entry> {
+    let key = |entry: &Entry| {
+        let first = entry
+            .authors()
+            .or_else(|| entry.editors())
+            .and_then(|people| people.first())
+            .map(|person| person.name.to_lowercase());
+        (first, entry.date_any().map(|date| date.year))
+    };
+    let mut groups: BTreeMap<_, usize> = BTreeMap::new();
+    for entry in entries {
+        *groups.entry(key(entry)).or_default() += 1;
+    }
+    entries
+        .iter()
+        .filter(|entry| groups[&key(entry)] > 1)
+        .copied()
+        .collect()
+}
+
 /// The entries in the order the style sorts its reference list.
 fn list_order<'a>(
     style: &IndependentStyle,
     locales: &[hayagriva::citationberg::Locale],
     entries: &[&'a Entry],
 ) -> Vec<&'a Entry> {
+    if entries.is_empty() {
+        return Vec::new();
+    }
     let mut driver = BibliographyDriver::new();
     let items = entries
         .iter()

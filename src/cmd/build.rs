@@ -17,6 +17,9 @@ pub struct BuildArgs {
     /// as errors.
     #[arg(long)]
     strict: bool,
+    /// Print the milliseconds each stage took (load, parse, resolve, render, write).
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -30,6 +33,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 eprintln!("{}", warning.render_short());
             }
             println!("{summary}");
+            if args.timings {
+                for (stage, ms) in &summary.timings {
+                    println!("  {stage:<8} {ms:>8.1} ms");
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
