@@ -9,9 +9,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use hayagriva::archive::{locales, LOCALES};
 use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode};
 
+/// Decoded locales by the codes they were chosen for.
+type Decoded = Mutex<BTreeMap<Vec<String>, Arc<[Locale]>>>;
+
 /// The locales `style` can look up, decoded on first use and shared after.
 pub fn locales_for(style: &IndependentStyle) -> Arc<[Locale]> {
-    static DECODED: OnceLock<Mutex<BTreeMap<Vec<String>, Arc<[Locale]>>>> = OnceLock::new();
+    static DECODED: OnceLock<Decoded> = OnceLock::new();
     let codes = needed_codes(style);
     let cache = DECODED.get_or_init(Mutex::default);
     if let Some(found) = cache.lock().ok().and_then(|c| c.get(&codes).cloned()) {
