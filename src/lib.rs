@@ -20,6 +20,7 @@ pub mod html;
 pub mod links;
 pub mod load;
 pub mod meta;
+pub mod parallel;
 pub mod parse;
 pub mod render;
 pub mod resolve;
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Treat warnings as errors: the build fails and the previous site stays.
     pub strict: bool,
+    /// Format every citation afresh, and leave no `.brief-cache/` behind.
+    pub no_cache: bool,
 }
 
 /// What one build produced, for the summary line.
@@ -94,11 +97,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         timings.push((name, lap.elapsed().as_secs_f64() * 1000.0));
         lap = Instant::now();
     };
-    let project = if single {
+    let mut project = if single {
         load::load_single(root)?
     } else {
         load::load(root)?
     };
+    if options.no_cache {
+        project.cache = None;
+    }
     stage("load");
     let document = parse::parse(&project)?;
     stage("parse");

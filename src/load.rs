@@ -33,7 +33,13 @@ pub struct Project {
     /// What the last `check --online` found (`.brief-cache/links.json`), for the Source audit
     /// page. A damaged cache reads as empty: it is disposable, and `check` reports it.
     pub links: LinkCache,
+    /// Where formatted citations are kept between builds (`.brief-cache/`); `None` with
+    /// `--no-cache`.
+    pub cache: Option<PathBuf>,
 }
+
+/// Beside the brief: what one build leaves for the next (formatted citations, link checks).
+pub const CACHE_FOLDER: &str = ".brief-cache";
 
 impl Project {
     /// Reads a text file named relative to the brief's folder (a references or data file).
@@ -61,6 +67,7 @@ pub fn load_single(path: &Path) -> Result<Project, Diagnostics> {
         static_files,
         single: true,
         links: LinkCache::read(root).unwrap_or_default(),
+        cache: Some(root.join(CACHE_FOLDER)),
     })
 }
 
@@ -118,6 +125,7 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             static_files,
             single: false,
             links: LinkCache::read(root).unwrap_or_default(),
+            cache: Some(root.join(CACHE_FOLDER)),
         }),
         _ => Err(diagnostics),
     }

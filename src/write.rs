@@ -39,18 +39,26 @@ pub fn write_site(site: &Site, out: &Path) -> Result<(), Diagnostic> {
     remove_if_present(&retired)
 }
 
+/// Minifies and writes the files on every core.
 fn write_all(site: &Site, dir: &Path) -> Result<(), Diagnostic> {
-    for (path, bytes) in &site.files {
+    let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
+    crate::parallel::map(files.len(), |i| write_file(dir, files[i].0, files[i].1))
+        .into_iter()
+        .collect()
+}
+
+fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    {
         let target: PathBuf = dir.join(path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
         }
-        let contents = if path.ends_with(".html") {
-            minify(bytes)
+        if path.ends_with(".html") {
+            fs::write(&target, minify(bytes))
         } else {
-            bytes.clone()
-        };
-        fs::write(&target, contents).map_err(|e| file_error(&target, e))?;
+            fs::write(&target, bytes)
+        }
+        .map_err(|e| file_error(&target, e))?;
     }
     Ok(())
 }

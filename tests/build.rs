@@ -381,3 +381,73 @@ fn sitemap_robots_and_a_404_page() {
         "links work from any depth"
     );
 }
+
+#[test]
+fn formatted_citations_are_reused_until_what_they_depend_on_changes() {
+    let fixture = Fixture::copy("tiny");
+    fixture.build().assert_success();
+    let cold = common::snapshot(&fixture.public());
+    let cache = fixture.path().join(".brief-cache/citations.json");
+    let cached = std::fs::read_to_string(&cache).expect("the build keeps its formatted citations");
+
+    // A warm build writes exactly what the cold one wrote.
+    fixture.build().assert_success();
+    assert_eq!(common::snapshot(&fixture.public()), cold);
+
+    // Mark the cached reference list: a prose edit must reuse it…
+    std::fs::write(
+        &cache,
+        cached.replace("Survey of Things 2024", "Survey of Cached Things"),
+    )
+    .unwrap();
+    let second = fixture.path().join("content/02-second.md");
+    let prose = std::fs::read_to_string(&second).unwrap() + "\nOne more sentence of prose.\n";
+    std::fs::write(&second, prose).unwrap();
+    fixture.build().assert_success();
+    let home = fixture.page("index.html");
+    let references = text_of(&select(&home, "#references")[0]);
+    assert!(
+        references.contains("Survey of Cached Things"),
+        "{references}"
+    );
+
+    // …and an edit to a reference must not.
+    let refs = fixture.path().join("data/references.yaml");
+    let text = std::fs::read_to_string(&refs).unwrap();
+    std::fs::write(
+        &refs,
+        text.replace("Survey of Things 2024", "Survey of Things, revised"),
+    )
+    .unwrap();
+    fixture.build().assert_success();
+    let home = fixture.page("index.html");
+    let references = text_of(&select(&home, "#references")[0]);
+    assert!(
+        references.contains("Survey of Things, revised"),
+        "{references}"
+    );
+    assert!(!references.contains("Cached"), "{references}");
+
+    // So does a new citation.
+    let prose = std::fs::read_to_string(&second).unwrap() + "\nAnd [@listedonly2024] at last.\n";
+    std::fs::write(&second, prose).unwrap();
+    fixture.build().assert_success();
+    let page = fixture.page("second/index.html");
+    assert!(text_of(&select(&page, "main")[0]).contains("(Bystander, 2024)"));
+}
+
+#[test]
+fn no_cache_formats_afresh_and_leaves_no_cache_behind() {
+    let fixture = Fixture::copy("tiny");
+    let run = common::run_brief(&["build", ".", "--no-cache"], fixture.path());
+    run.assert_success();
+    assert!(!fixture.path().join(".brief-cache").exists());
+    let cold = common::snapshot(&fixture.public());
+    fixture.build().assert_success();
+    fixture.build().assert_success();
+    assert_eq!(
+        common::snapshot(&fixture.public()),
+        cold,
+        "cached and uncached builds are byte-identical"
+    );
+}

@@ -57,6 +57,7 @@ fn joss_papers_build_like_pandoc_renders_them() {
                 markdown.to_str().unwrap(),
                 "--out",
                 out.path().to_str().unwrap(),
+                "--no-cache",
             ],
             &paper.dir,
         );

@@ -3,6 +3,7 @@
 //! disambiguation (2025a/b/c) is decided for the whole brief at once.
 
 pub mod bibtex;
+pub mod cache;
 pub mod csl_json;
 pub mod html;
 pub mod locales;
@@ -10,6 +11,7 @@ pub mod references;
 pub mod self_cite;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::Locator as CslLocator;
@@ -44,7 +46,7 @@ pub struct ResolvedCitations {
     pub self_citation: self_cite::SelfCitation,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReferenceEntry {
     pub key: String,
     /// The formatted reference, escaped, with its URL linked.
@@ -80,8 +82,21 @@ pub fn resolve_citations(
 ) -> Result<ResolvedCitations, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     check_keys(citations, references, &mut diagnostics);
-    let style = load_style(document, project);
     let listed_keys = nocite_keys(document, references, &mut diagnostics);
+    let fingerprint = fingerprint(project, document, references, citations);
+    let cache_folder = project.cache.as_deref();
+    if let (true, Some(fingerprint)) = (diagnostics.is_empty(), &fingerprint) {
+        if let Some(hit) = cache::lookup(cache_folder, fingerprint) {
+            let cached = Arc::unwrap_or_clone(hit);
+            return Ok(ResolvedCitations {
+                warnings: source_warnings(&cached.entries, references),
+                citations: cached.citations,
+                entries: cached.entries,
+                self_citation: cached.self_citation,
+            });
+        }
+    }
+    let style = load_style(document, project);
     let mut style = match style {
         Ok(style) if diagnostics.is_empty() => style,
         Ok(_) => return Err(diagnostics),
@@ -107,34 +122,30 @@ pub fn resolve_citations(
         .collect();
 
     // hayagriva letters same-author-same-year entries (2025a, b, c) in first-citation order, but
-    // APA wants reference-list order. So: learn the list order of the entries that may get
-    // letters, then cite every listed entry once, hidden, those first and in that order, before
-    // the real citations. (The hidden citation is also how `nocite` entries reach the list.)
-    let mut order = list_order(&style, locales, &letter_candidates(&list_entries));
-    let ordered: BTreeSet<&str> = order.iter().map(|entry| entry.key()).collect();
+    // APA wants reference-list order. So the entries that may get letters are cited once, hidden,
+    // in list order, before the real citations; each group's order comes from a small list of its
+    // own. Entries listed through `nocite` join the hidden citation: that is how they reach the
+    // list.
+    let mut groups: BTreeMap<_, Vec<&Entry>> = BTreeMap::new();
+    for entry in letter_candidates(&list_entries) {
+        groups.entry(letter_group(entry)).or_default().push(entry);
+    }
+    let mut order: Vec<&Entry> = groups
+        .values()
+        .flat_map(|group| list_order(&style, locales, group))
+        .collect();
+    let cited: BTreeSet<&str> = citations
+        .iter()
+        .flat_map(|citation| citation.items.iter().map(|item| item.key.as_str()))
+        .collect();
+    let hidden: BTreeSet<&str> = order.iter().map(|entry| entry.key()).collect();
     order.extend(
         list_entries
             .iter()
-            .filter(|entry| !ordered.contains(entry.key())),
+            .filter(|entry| !cited.contains(entry.key()) && !hidden.contains(entry.key())),
     );
-    let mut driver = BibliographyDriver::new();
-    let hidden: Vec<_> = order
-        .iter()
-        .map(|entry| CitationItem::new(*entry, None, None, true, None))
-        .collect();
-    let hidden_citations = usize::from(!hidden.is_empty());
-    if !hidden.is_empty() {
-        driver.citation(CitationRequest::from_items(hidden, &style, locales));
-    }
-    for citation in citations {
-        let items = citation
-            .items
-            .iter()
-            .filter_map(|item| citation_item(item, references, citation.narrative))
-            .collect::<Vec<_>>();
-        driver.citation(CitationRequest::from_items(items, &style, locales));
-    }
-    let rendered = driver.finish(BibliographyRequest::new(&style, None, locales));
+    let rendered = format_all(&style, locales, &order, citations, references);
+    let hidden_citations = usize::from(!order.is_empty());
 
     let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, citation) in citations.iter().enumerate() {
@@ -146,7 +157,7 @@ pub fn resolve_citations(
         }
     }
 
-    let formatted_citations = rendered
+    let formatted_citations: Vec<String> = rendered
         .citations
         .iter()
         .skip(hidden_citations)
@@ -182,6 +193,17 @@ pub fn resolve_citations(
         .collect();
     let warnings = source_warnings(&entries, references);
     let self_citation = self_cite::cite_brief(&document.meta, &style, locales);
+    if let Some(fingerprint) = fingerprint {
+        cache::store(
+            cache_folder,
+            cache::Cached {
+                fingerprint,
+                citations: formatted_citations.clone(),
+                entries: entries.clone(),
+                self_citation: self_citation.clone(),
+            },
+        );
+    }
     Ok(ResolvedCitations {
         citations: formatted_citations,
         entries,
@@ -267,6 +289,45 @@ fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut
     }
 }
 
+/// What the formatted citations depend on, for the cache; `None` when a style file cannot be
+/// read (the build then reports it).
+fn fingerprint(
+    project: &Project,
+    document: &Document,
+    references: &References,
+    citations: &[Citation],
+) -> Option<String> {
+    let mut fingerprint = cache::Fingerprint::default();
+    fingerprint.add(&format!("{:?}", document.meta));
+    fingerprint.add(&document.index.text[document.index_yaml.clone()]);
+    if document.meta.csl.ends_with(".csl") {
+        fingerprint.add(&project.read_source(&document.meta.csl).ok()?.text);
+    }
+    let files: BTreeMap<&str, &str> = references
+        .info
+        .values()
+        .map(|info| (info.file.name.as_str(), info.file.text.as_str()))
+        .collect();
+    for (name, text) in files {
+        fingerprint.add(name);
+        fingerprint.add(text);
+    }
+    for citation in citations {
+        fingerprint.add(if citation.narrative {
+            "narrative"
+        } else {
+            "citation"
+        });
+        for item in &citation.items {
+            fingerprint.add(&item.key);
+            fingerprint.add(&item.prefix);
+            fingerprint.add(&item.suffix);
+            fingerprint.add(&format!("{:?}{}", item.locator, item.suppress_author));
+        }
+    }
+    Some(fingerprint.finish())
+}
+
 /// The style named by `csl`: a built-in name (`apa`), or a `.csl` file relative to the brief.
 fn load_style(document: &Document, project: &Project) -> Result<IndependentStyle, Diagnostic> {
     let name = document.meta.csl.as_str();
@@ -348,26 +409,32 @@ fn nocite_keys(
     keys
 }
 
+/// The family name of the first author, else of the first editor, lowercased.
+fn first_name(entry: &Entry) -> Option<String> {
+    entry
+        .authors()
+        .or_else(|| entry.editors())
+        .and_then(|people| people.first())
+        .map(|person| person.name.to_lowercase())
+}
+
+/// Entries with the same first author and year may be told apart with letters.
+fn letter_group(entry: &Entry) -> (Option<String>, Option<i32>) {
+    (first_name(entry), entry.date_any().map(|date| date.year))
+}
+
 /// The entries a style might tell apart with letters (2025a, 2025b): those sharing a first author
 /// and a year with another. Entries without an author share one group per year, since a style
 /// may name them by editor or title. Grouping more than needed only costs time; the list-order
 /// pass is a full bibliography, so a brief without such groups skips it.
 fn letter_candidates<'a>(entries: &[&'a Entry]) -> Vec<&'a Entry> {
-    let key = |entry: &Entry| {
-        let first = entry
-            .authors()
-            .or_else(|| entry.editors())
-            .and_then(|people| people.first())
-            .map(|person| person.name.to_lowercase());
-        (first, entry.date_any().map(|date| date.year))
-    };
     let mut groups: BTreeMap<_, usize> = BTreeMap::new();
     for entry in entries {
-        *groups.entry(key(entry)).or_default() += 1;
+        *groups.entry(letter_group(entry)).or_default() += 1;
     }
     entries
         .iter()
-        .filter(|entry| groups[&key(entry)] > 1)
+        .filter(|entry| groups[&letter_group(entry)] > 1)
         .copied()
         .collect()
 }
@@ -378,9 +445,6 @@ fn list_order<'a>(
     locales: &[hayagriva::citationberg::Locale],
     entries: &[&'a Entry],
 ) -> Vec<&'a Entry> {
-    if entries.is_empty() {
-        return Vec::new();
-    }
     let mut driver = BibliographyDriver::new();
     let items = entries
         .iter()
@@ -398,6 +462,34 @@ fn list_order<'a>(
         .iter()
         .filter_map(|item| by_key.get(item.key.as_str()).copied())
         .collect()
+}
+
+/// One run of the CSL engine: one invisible citation of the `hidden` entries, then the text's
+/// citations, then the reference list.
+fn format_all(
+    style: &IndependentStyle,
+    locales: &[hayagriva::citationberg::Locale],
+    hidden: &[&Entry],
+    citations: &[Citation],
+    references: &References,
+) -> hayagriva::Rendered {
+    let mut driver = BibliographyDriver::new();
+    if !hidden.is_empty() {
+        let items = hidden
+            .iter()
+            .map(|entry| CitationItem::new(*entry, None, None, true, None))
+            .collect();
+        driver.citation(CitationRequest::from_items(items, style, locales));
+    }
+    for citation in citations {
+        let items = citation
+            .items
+            .iter()
+            .filter_map(|item| citation_item(item, references, citation.narrative))
+            .collect::<Vec<_>>();
+        driver.citation(CitationRequest::from_items(items, style, locales));
+    }
+    driver.finish(BibliographyRequest::new(style, None, locales))
 }
 
 /// `None` only for an unknown key, which `check_keys` has already reported.

@@ -9,7 +9,7 @@ use serde_yaml::{Mapping, Value};
 use super::html::{tidy_punctuation, write_html, HtmlOptions};
 use crate::meta::BriefMeta;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct SelfCitation {
     /// The formatted reference, escaped HTML.
     pub html: String,

@@ -17,6 +17,9 @@ pub struct BuildArgs {
     /// as errors.
     #[arg(long)]
     strict: bool,
+    /// Format every citation afresh instead of reusing `.brief-cache/`, and write no cache.
+    #[arg(long)]
+    no_cache: bool,
     /// Print the milliseconds each stage took (load, parse, resolve, render, write).
     #[arg(long)]
     timings: bool,
@@ -26,6 +29,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let options = brief::BuildOptions {
         out: args.out.clone(),
         strict: args.strict,
+        no_cache: args.no_cache,
     };
     match brief::build(&args.path, &options) {
         Ok(summary) => {

@@ -89,7 +89,7 @@ pub struct LinkCache {
 impl LinkCache {
     /// Where the cache of the brief in `root` lives.
     pub fn path(root: &Path) -> PathBuf {
-        root.join(".brief-cache").join("links.json")
+        root.join(crate::load::CACHE_FOLDER).join("links.json")
     }
 
     /// The cache in `root`; empty when there is none. An unreadable cache is an error, for

@@ -283,7 +283,8 @@ fn render_section_pages(
         .iter()
         .map(|s| section_context(s, None))
         .collect();
-    for (index, section) in document.sections.iter().enumerate() {
+    let pages = crate::parallel::map(document.sections.len(), |index| {
+        let section = &document.sections[index];
         let current = section_context(
             section,
             Some(section_html(section, resolved, &section_figures, "../", 0)),
@@ -310,8 +311,11 @@ fn render_section_pages(
             &discovery::head(meta, &path, authors, &resolved.citations.entries, false),
         );
         let html = render_template(tera, project, "section.html", &context)?;
-        site.files
-            .insert(format!("{path}index.html"), html.into_bytes());
+        Ok::<_, Diagnostics>((format!("{path}index.html"), html))
+    });
+    for page in pages {
+        let (path, html) = page?;
+        site.files.insert(path, html.into_bytes());
         site.pages += 1;
     }
     Ok(())

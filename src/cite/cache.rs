@@ -1,0 +1,111 @@
+//! Formatted citations kept between builds. Formatting is most of a build's time, and most
+//! edits change prose, not citations. So the formatted citations, reference list and "Cite this
+//! brief" are kept, keyed by a fingerprint of everything that goes into them: the style, the
+//! reference files, the metadata and every citation (keys, locators, affixes, forms; not where
+//! it sits in the text). In memory for `serve`, and in `.brief-cache/citations.json` for the next
+//! `build`. A stale or damaged cache is never used: its fingerprint does not match.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::self_cite::SelfCitation;
+use super::ReferenceEntry;
+
+/// Bumped when what is cached, or how it is made, changes.
+const FORMAT: &str = "brief-citations-1";
+const FILE: &str = "citations.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cached {
+    pub fingerprint: String,
+    pub citations: Vec<String>,
+    pub entries: Vec<ReferenceEntry>,
+    pub self_citation: SelfCitation,
+}
+
+/// FNV-1a, 64 bits: stable across runs, platforms and compiler versions, unlike `std`'s hasher.
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    /// A fingerprint of this format and version, to which fields are added.
+    fn default() -> Fingerprint {
+        let mut fingerprint = Fingerprint(0xcbf2_9ce4_8422_2325);
+        fingerprint.add(FORMAT);
+        fingerprint.add(env!("CARGO_PKG_VERSION"));
+        fingerprint
+    }
+}
+
+impl Fingerprint {
+    /// Adds one field; fields are separated so that ("ab", "c") and ("a", "bc") differ.
+    pub fn add(&mut self, part: &str) {
+        for byte in part.bytes().chain([0xff]) {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    pub fn finish(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+static MEMORY: Mutex<Option<Arc<Cached>>> = Mutex::new(None);
+
+/// The cached formatting for `fingerprint`, from memory or from `folder`.
+pub fn lookup(folder: Option<&Path>, fingerprint: &str) -> Option<Arc<Cached>> {
+    if let Some(hit) = MEMORY
+        .lock()
+        .ok()
+        .and_then(|memory| memory.clone())
+        .filter(|cached| cached.fingerprint == fingerprint)
+    {
+        return Some(hit);
+    }
+    let text = std::fs::read_to_string(folder?.join(FILE)).ok()?;
+    let cached: Cached = serde_json::from_str(&text).ok()?;
+    if cached.fingerprint != fingerprint {
+        return None;
+    }
+    let cached = Arc::new(cached);
+    if let Ok(mut memory) = MEMORY.lock() {
+        *memory = Some(cached.clone());
+    }
+    Some(cached)
+}
+
+/// Keeps `cached` in memory and, when there is a folder, on disk. A cache that cannot be
+/// written is no error: the next build formats again.
+pub fn store(folder: Option<&Path>, cached: Cached) {
+    let cached = Arc::new(cached);
+    if let Some(folder) = folder {
+        if let Ok(json) = serde_json::to_string(&*cached) {
+            let partial = folder.join(format!("{FILE}.partial"));
+            let _ = std::fs::create_dir_all(folder)
+                .and_then(|()| std::fs::write(&partial, json))
+                .and_then(|()| std::fs::rename(&partial, folder.join(FILE)));
+        }
+    }
+    if let Ok(mut memory) = MEMORY.lock() {
+        *memory = Some(cached);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_separate_fields_and_are_stable() {
+        let of = |parts: &[&str]| {
+            let mut f = Fingerprint::default();
+            parts.iter().for_each(|p| f.add(p));
+            f.finish()
+        };
+        assert_ne!(of(&["ab", "c"]), of(&["a", "bc"]));
+        assert_eq!(of(&["x"]), of(&["x"]));
+        assert_eq!(of(&["x"]).len(), 16);
+    }
+}

@@ -1,0 +1,49 @@
+//! Work spread over every core, for the stages where pages are independent (rendering and
+//! minifying them). Results keep their order, so output does not depend on scheduling.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// `f(0), f(1), … f(count - 1)`, computed on up to one thread per core, in order. Each worker
+/// takes the next index from a shared counter, so one big item does not hold up the rest.
+pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(count);
+    if workers <= 1 {
+        return (0..count).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                let value = f(index);
+                if let Ok(mut results) = results.lock() {
+                    results[index] = Some(value);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_iter()
+        .map(|value| value.unwrap_or_else(|| panic!("a worker thread panicked")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_keep_their_order() {
+        let squares = super::map(100, |i| i * i);
+        assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
+        assert!(super::map(0, |i| i).is_empty());
+    }
+}
