@@ -156,7 +156,7 @@ pub fn yaml_diagnostic(
     } else if let Some(missing) = backticked_after(&problem, "missing field ") {
         label = format!("`{missing}` is missing from this {what}");
         hint = Some(format!("add `{missing}: …`"));
-    } else if problem.contains("tab character") {
+    } else if problem.contains("tab character") || file.text[start..end].contains('\t') {
         hint = Some("YAML does not allow tabs for indentation; use spaces".to_string());
     } else if message.contains("quoted value") {
         hint = Some("add the closing quote at the end of the value".to_string());

@@ -135,10 +135,42 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     })
 }
 
+/// `path` as the file system will take it: absolute, `..` and symbolic links resolved, even
+/// where its end does not exist yet (an output folder before the first build).
+fn resolved_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    // Resolve links in the longest part that exists, then add the rest as written.
+    let mut existing = normal.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return normal,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
 /// The output replaces a whole folder: never the brief itself or a folder holding its sources.
 fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root_abs, out_abs) = (absolute(root), absolute(out));
+    let (root_abs, out_abs) = (resolved_path(root), resolved_path(out));
     let protected = ["content", "data", "templates", "static", "src", ".git"];
     let inside_sources = protected
         .iter()

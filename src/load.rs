@@ -107,6 +107,13 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             continue;
         }
         if entry.file_type().is_dir() {
+            diagnostics.push(
+                Diagnostic::new(format!(
+                    "{} is a folder, not a Markdown file",
+                    relative(root, path).display()
+                ))
+                .hint("sections are files; rename the folder so that its name does not end in .md"),
+            );
             continue;
         }
         match read_source(root, path) {
@@ -203,21 +210,42 @@ fn files_under(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, PathBu
 /// Reads a UTF-8 text file, dropping a byte-order mark; the error names the file.
 pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let shown = relative(root, path);
-    let bytes = fs::read(path).map_err(|error| file_error(&shown, error))?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        file_error(
-            &shown,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                error.utf8_error().valid_up_to()
-            ),
-        )
+    let bytes = fs::read(path).map_err(|error| {
+        let diagnostic = file_error(&shown, &error);
+        match fs::read_link(path) {
+            Ok(target) => diagnostic.hint(format!(
+                "it is a symbolic link to {}, which cannot be read",
+                target.display()
+            )),
+            Err(_) if path.is_dir() => Diagnostic::new(format!(
+                "{} is a folder, not a Markdown file",
+                shown.display()
+            ))
+            .hint("sections are files; rename the folder so that its name does not end in .md"),
+            Err(_) => diagnostic,
+        }
     })?;
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(&shown, &error))?;
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
     Ok(SourceFile::new(shown.display().to_string(), text))
+}
+
+/// Where the first byte that is not UTF-8 sits, shown on its line (read leniently).
+fn not_utf8(shown: &Path, error: &std::string::FromUtf8Error) -> Diagnostic {
+    let offset = error.utf8_error().valid_up_to();
+    let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+    // The lossy text has the same bytes up to `offset`, so the offset holds in it.
+    let file = SourceFile::new(shown.display().to_string(), lossy);
+    Diagnostic::new(format!("{} is not UTF-8 text", shown.display()))
+        .at(
+            &file,
+            offset..offset + '\u{fffd}'.len_utf8(),
+            "this byte is not UTF-8",
+        )
+        .hint("save the file as UTF-8 (most editors offer it under “Save with encoding”)")
 }
 
 /// `path` relative to `root` when it is inside it, for messages.

@@ -147,9 +147,21 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
             .clone()
             .unwrap_or_else(|| slugify(&file_stem(&file.name)));
         if let Some(other) = slugs.get(&slug) {
+            // Point at `slug:` when the author wrote one, else at the whole front matter.
+            let yaml = &file.text[split.yaml.clone()];
+            let span = match (&meta.slug, yaml.find("slug:")) {
+                (Some(_), Some(at)) => {
+                    let start = split.yaml.start + at;
+                    let end = file.text[start..]
+                        .find('\n')
+                        .map_or(file.text.len(), |i| start + i);
+                    start..end
+                }
+                _ => split.yaml.clone(),
+            };
             diagnostics.push(
                 Diagnostic::new(format!("two sections have the page name `{slug}`"))
-                    .at(&file, split.yaml.clone(), "this section")
+                    .at(&file, span, "this section")
                     .hint(format!(
                         "{} has it too; give one of them `slug: …` in its front matter",
                         other.name

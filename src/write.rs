@@ -18,7 +18,11 @@ pub fn write_site(site: &Site, out: &Path) -> Result<(), Diagnostic> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+    fs::create_dir_all(parent).map_err(|e| {
+        file_error(parent, e).hint(
+            "the output folder's parent cannot be created: is part of the path a file, or not writable?",
+        )
+    })?;
     let staging = parent.join(format!(".{name}.building"));
     let retired = parent.join(format!(".{name}.old"));
     remove_if_present(&staging)?;

@@ -77,9 +77,27 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
             )
             .hint("use .yaml (hayagriva or CSL-YAML), .bib (BibTeX/BibLaTeX) or .json (CSL-JSON)")),
         };
-        let (entries, file_warnings) = match parsed {
-            Ok(parsed) => parsed,
-            Err(error) => {
+        // A file whose contents are another format than its name says gets told so.
+        let declared = Format::of(name);
+        let sniffed = Format::sniff(&file.text).filter(|sniffed| Some(*sniffed) != declared);
+        let (entries, file_warnings) = match (parsed, sniffed) {
+            (Ok((entries, _)), Some(sniffed)) if entries.is_empty() => {
+                diagnostics.push(
+                    Diagnostic::new(format!("`{name}` holds no references it can read"))
+                        .at(&file, 0..0, "in this file")
+                        .hint(sniffed.rename_hint()),
+                );
+                continue;
+            }
+            (Ok(parsed), _) => parsed,
+            (Err(error), Some(sniffed)) => {
+                diagnostics.push(Diagnostic {
+                    hint: Some(sniffed.rename_hint()),
+                    ..error
+                });
+                continue;
+            }
+            (Err(error), None) => {
                 diagnostics.push(error);
                 continue;
             }
@@ -131,6 +149,33 @@ enum Format {
 }
 
 impl Format {
+    /// The format the text looks like: BibTeX starts with `@` (after comments), JSON with `[`
+    /// or `{`, YAML with `key:` or `- `.
+    fn sniff(text: &str) -> Option<Format> {
+        let start = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('%') && !line.starts_with('#'))?;
+        if start.starts_with('@') {
+            Some(Format::BibTeX)
+        } else if start.starts_with('[') || start.starts_with('{') {
+            Some(Format::CslJson)
+        } else if start.starts_with("- ") || start.contains(':') {
+            Some(Format::Yaml)
+        } else {
+            None
+        }
+    }
+
+    fn rename_hint(self) -> String {
+        let (what, extension) = match self {
+            Format::BibTeX => ("BibTeX", ".bib"),
+            Format::CslJson => ("CSL-JSON", ".json"),
+            Format::Yaml => ("YAML", ".yaml"),
+        };
+        format!("the file looks like {what}: brief reads formats by file name, so name it `{extension}`")
+    }
+
     fn of(name: &str) -> Option<Format> {
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
         match extension.as_str() {

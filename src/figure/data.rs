@@ -185,9 +185,20 @@ impl DataTable {
             for row in &self.rows {
                 let cell = &row.cells[column];
                 let number = parse_number(cell).ok_or_else(|| {
-                    Diagnostic::new(format!("`{cell}` is not a number (column `{}`)", self.columns[column]))
+                    let name = &self.columns[column];
+                    if cell.trim().is_empty() {
+                        return Diagnostic::new(format!("empty cell in column `{name}`"))
+                            .at(&self.file, row.spans[column].clone(), "no number here")
+                            .hint("a chart needs a number in every row: fill it in (0 if it is zero), or drop the row");
+                    }
+                    let hint = if cell.contains(',') && cell.replace(',', "").parse::<f64>().is_ok() {
+                        format!("write `{}`: numbers take no thousands separators", cell.replace(',', ""))
+                    } else {
+                        "write plain numbers such as 270000 or 12.5; no units or thousands separators".to_string()
+                    };
+                    Diagnostic::new(format!("`{cell}` is not a number (column `{name}`)"))
                         .at(&self.file, row.spans[column].clone(), "expected a number")
-                        .hint("write plain numbers such as 270000 or 12.5; no units or thousands separators")
+                        .hint(hint)
                 })?;
                 numbers.push(number);
             }
