@@ -14,6 +14,7 @@ use crate::citation_syntax::{self, CiteItem};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::figure::spec::{FigureFields, FigureSpec, FIGURE_FIELDS};
 use crate::frontmatter;
+use crate::html::safe_url;
 use crate::load::Project;
 use crate::meta::{BriefMeta, DocumentMeta, SectionMeta, BRIEF_FIELDS, SECTION_FIELDS};
 use crate::slug::{slugify, UniqueIds};
@@ -33,6 +34,8 @@ pub struct Document {
     pub figures: Vec<FigureSpec>,
     /// Every `@fig-ID` cross-reference; [`Piece::FigureRef`] indexes into it.
     pub figure_refs: Vec<FigureRef>,
+    /// Problems that do not stop the build, such as a `javascript:` link shown as text.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// `@fig-ID` in the text: becomes a link "Figure N" (Quarto's convention).
@@ -195,6 +198,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         citations: document_parts.citations,
         figures: document_parts.figures,
         figure_refs: document_parts.figure_refs,
+        warnings: document_parts.warnings,
     })
 }
 
@@ -249,6 +253,7 @@ struct Parts {
     citations: Vec<Citation>,
     figures: Vec<FigureSpec>,
     figure_refs: Vec<FigureRef>,
+    warnings: Vec<Diagnostic>,
 }
 
 fn markdown_options() -> Options {
@@ -289,6 +294,8 @@ fn parse_body(
     let mut pieces = Vec::new();
     let mut headings = Vec::new();
     let mut in_citation_link = false;
+    let mut in_unsafe_link = false;
+    let mut in_unsafe_image = false;
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
     let mut figure: Option<Range<usize>> = None;
     for (event, range) in parser.into_offset_iter() {
@@ -298,6 +305,39 @@ fn parse_body(
             continue;
         }
         match event {
+            // Only http(s), mailto and relative links are made; others keep their text.
+            Event::Start(Tag::Link { ref dest_url, .. })
+                if !dest_url.starts_with("cite:") && safe_url(dest_url).is_none() =>
+            {
+                parts.warnings.push(
+                    Diagnostic::warning(format!(
+                        "the link to `{dest_url}` is shown as plain text: only http(s), mailto and relative links are made"
+                    ))
+                    .at(file, span, "this link")
+                    .code("unsafe-url")
+                    .hint("link to a web page instead"),
+                );
+                in_unsafe_link = true;
+            }
+            Event::End(TagEnd::Link) if in_unsafe_link => in_unsafe_link = false,
+            // Images may also be inline data, but never script; a refused one leaves its alt text.
+            Event::Start(Tag::Image { ref dest_url, .. })
+                if safe_url(dest_url).is_none()
+                    && !dest_url
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("data:image/") =>
+            {
+                parts.warnings.push(
+                    Diagnostic::warning(format!(
+                        "the image `{dest_url}` is left out: images come from http(s), relative paths or data:image URLs"
+                    ))
+                    .at(file, span, "this image")
+                    .code("unsafe-url"),
+                );
+                in_unsafe_image = true;
+            }
+            Event::End(TagEnd::Image) if in_unsafe_image => in_unsafe_image = false,
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
                 let n: usize = dest_url["cite:".len()..].parse().unwrap_or(usize::MAX);
                 if let Some((link_span, items)) = bracketed.borrow().get(n) {

@@ -116,7 +116,8 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
         }
     };
     let resolved = resolve_citations(project, &document, &references, &citations);
-    let mut warnings = references.warnings;
+    let mut warnings = document.warnings.clone();
+    warnings.extend(references.warnings);
     let resolved = match resolved {
         Ok(resolved) if diagnostics.is_empty() => resolved,
         Ok(_) => return Err(diagnostics),

@@ -184,3 +184,147 @@ fn output_inside_the_sources_or_at_the_root_is_refused_and_nothing_is_written() 
         "nothing was written or removed"
     );
 }
+
+/// Every page of the brief in `tests/fixtures/hostile-data`, whose titles, authors, notes,
+/// captions, labels and URLs are markup, quotes, ampersands and script URLs.
+fn hostile_site() -> (Fixture, Vec<(String, scraper::Html)>) {
+    let fixture = Fixture::copy("tiny");
+    for file in ["content/01-first.md", "content/02-second.md"] {
+        fixture.remove(file);
+    }
+    fixture.overlay("hostile-data");
+    fixture.build().assert_success();
+    let mut pages = Vec::new();
+    for entry in walkdir::WalkDir::new(fixture.public()).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let name = entry.path().to_string_lossy().into_owned();
+        if name.ends_with(".html") {
+            let html = fs::read_to_string(entry.path()).unwrap();
+            pages.push((name, scraper::Html::parse_document(&html)));
+        }
+    }
+    assert!(pages.len() >= 5, "home, two sections, audit, 404");
+    (fixture, pages)
+}
+
+const TITLE: &str = "Brief </title><script>alert('t2')</script></script><script>alert('title')</script> & \"Quotes\"";
+
+#[test]
+fn hostile_data_is_inert_in_html_attributes_json_ld_and_svg() {
+    let (_fixture, pages) = hostile_site();
+    let all = scraper::Selector::parse("*").unwrap();
+    for (name, page) in &pages {
+        for element in page.select(&all) {
+            let tag = element.value().name();
+            if tag == "script" {
+                let json_ld = element.value().attr("type") == Some("application/ld+json");
+                let ours = element
+                    .value()
+                    .attr("src")
+                    .is_some_and(|s| s.ends_with("brief.js"));
+                assert!(
+                    json_ld || ours,
+                    "{name}: a script element came from data: {}",
+                    element.html()
+                );
+            }
+            for (attribute, value) in element.value().attrs() {
+                assert!(
+                    !attribute.starts_with("on"),
+                    "{name}: {attribute}= on <{tag}>"
+                );
+                if matches!(
+                    attribute,
+                    "href" | "src" | "action" | "formaction" | "xlink:href"
+                ) {
+                    let squeezed: String = value
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && !c.is_control())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    for scheme in ["javascript:", "vbscript:", "data:"] {
+                        assert!(
+                            !squeezed.starts_with(scheme),
+                            "{name}: {attribute}={value:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // The page title is the brief's title, as text.
+        let title = scraper::Selector::parse("title").unwrap();
+        let shown: String = page.select(&title).flat_map(|t| t.text()).collect();
+        assert!(shown.contains(TITLE), "{name}: <title> is {shown:?}");
+    }
+
+    let home = &pages
+        .iter()
+        .find(|(name, _)| name.ends_with("public/index.html"))
+        .unwrap()
+        .1;
+    let ld = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
+    let json: String = home.select(&ld).next().unwrap().text().collect();
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON-LD stays JSON");
+    assert!(
+        json["headline"]
+            .as_str()
+            .unwrap()
+            .starts_with("Brief </title>"),
+        "{json}"
+    );
+
+    let text: String = home.root_element().text().collect();
+    for literal in [
+        "<script>alert('ref title')</script> & \"Quoted\"",
+        "Evil <b>& Co</b> \"Ltd\"",
+        "Notes <script>alert('notes')</script> & more",
+        "O'Neil <b>Bold</b> & Co",
+    ] {
+        assert!(
+            text.contains(literal),
+            "the home page should show {literal:?} as text"
+        );
+    }
+    // The chart: labels and title are SVG text, not markup.
+    let svg = scraper::Selector::parse("figure svg").unwrap();
+    let chart = home.select(&svg).next().expect("the figure is drawn");
+    let chart_text: String = chart.text().collect();
+    assert!(
+        chart_text.contains("<script>alert('label')</script>"),
+        "{chart_text}"
+    );
+    assert!(chart_text.contains("\"Quote\" & Co"), "{chart_text}");
+}
+
+#[test]
+fn script_and_data_urls_in_the_text_and_references_never_become_links() {
+    let (fixture, pages) = hostile_site();
+    let home = &pages
+        .iter()
+        .find(|(name, _)| name.ends_with("public/index.html"))
+        .unwrap()
+        .1;
+    let text: String = home.root_element().text().collect();
+    assert!(
+        text.contains("A script link and a data link"),
+        "the links' words stay"
+    );
+    let run = fixture.build();
+    for place in ["content/01-first.md:8:3", "content/01-first.md:8:47"] {
+        assert!(
+            run.stderr.contains(place),
+            "a warning at {place}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("source `javascript2025` has no link"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("source `agency2024` has no link"),
+        "{}",
+        run.stderr
+    );
+}
