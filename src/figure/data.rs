@@ -80,7 +80,7 @@ pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
     let header_span = header_start..line_end(text, header_start);
     let mut rows = Vec::new();
     for (start, record) in records {
-        let spans = cell_spans(text, start, &record);
+        let spans = cell_spans(text, start, record.len());
         if record.len() != columns.len() {
             return Err(Diagnostic::new(format!(
                 "this row has {} cells but the header has {} columns",
@@ -221,16 +221,42 @@ fn line_end(text: &str, from: usize) -> usize {
     text[from..].find('\n').map_or(text.len(), |i| from + i)
 }
 
-/// Where each cell of a record starts and ends in the file (quoted cells included).
-fn cell_spans(text: &str, start: usize, record: &csv::StringRecord) -> Vec<Range<usize>> {
-    let line = &text[start..line_end(text, start)];
-    let mut spans = Vec::new();
-    let mut from = 0;
-    for cell in record.iter() {
-        let found = line[from..].find(cell).map_or(from, |i| from + i);
-        let end = (found + cell.len()).min(line.len());
-        spans.push(start + found..start + end.max(found));
-        from = end;
+/// Where each of the record's `count` cells starts and ends in the file: inside the quotes of a
+/// quoted cell (which may hold `""`, commas and line breaks). Only ASCII bytes are looked for, so
+/// every boundary falls between characters.
+fn cell_spans(text: &str, start: usize, count: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let ends_cell = |b: u8| matches!(b, b',' | b'\n' | b'\r');
+    let mut spans = Vec::with_capacity(count);
+    let mut i = start;
+    for _ in 0..count {
+        i = i.min(text.len());
+        if bytes.get(i) == Some(&b'"') {
+            let open = i + 1;
+            let mut close = open;
+            while let Some(&b) = bytes.get(close) {
+                match (b, bytes.get(close + 1)) {
+                    (b'"', Some(b'"')) => close += 2,
+                    (b'"', _) => break,
+                    _ => close += 1,
+                }
+            }
+            let close = close.min(text.len());
+            spans.push(open..close);
+            i = close + 1;
+            while bytes.get(i).is_some_and(|&b| !ends_cell(b)) {
+                i += 1;
+            }
+        } else {
+            let from = i;
+            while bytes.get(i).is_some_and(|&b| !ends_cell(b)) {
+                i += 1;
+            }
+            spans.push(from..i);
+        }
+        if bytes.get(i) == Some(&b',') {
+            i += 1;
+        }
     }
     spans
 }
