@@ -8,6 +8,9 @@
 //! 4. [`render`]: pages from Tera templates → [`render::Site`]
 //! 5. [`write`]: minified, written beside the output and swapped into place
 
+// A panic is a bug the author cannot act on: fallible paths return diagnostics instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod assets;
 pub mod audit;
 pub mod check;

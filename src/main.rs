@@ -1,5 +1,8 @@
 //! The `brief` command line: parse arguments, call the library, report.
 
+// A panic is a bug the author cannot act on: fallible paths return diagnostics instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod cmd;
 
 use std::process::ExitCode;

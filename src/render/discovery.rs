@@ -72,15 +72,17 @@ fn json_ld(
         Some(subtitle) => format!("{}: {subtitle}", meta.title.trim_end_matches(':')),
         None => meta.title.clone(),
     };
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Report",
-        "headline": meta.title,
-        "name": name,
-        "inLanguage": meta.lang,
-        "author": authors.iter().map(|a| json!({"@type": "Person", "name": a})).collect::<Vec<_>>(),
-    });
-    let object = value.as_object_mut().expect("a JSON object literal");
+    let mut object = serde_json::Map::new();
+    object.insert("@context".into(), json!("https://schema.org"));
+    object.insert("@type".into(), json!("Report"));
+    object.insert("headline".into(), json!(meta.title));
+    object.insert("name".into(), json!(name));
+    object.insert("inLanguage".into(), json!(meta.lang));
+    let people: Vec<_> = authors
+        .iter()
+        .map(|a| json!({"@type": "Person", "name": a}))
+        .collect();
+    object.insert("author".into(), json!(people));
     if let Some(date) = &meta.date {
         object.insert("datePublished".into(), json!(date));
     }
@@ -93,7 +95,7 @@ fn json_ld(
     if !references.is_empty() {
         object.insert("citation".into(), json!(references));
     }
-    value
+    serde_json::Value::Object(object)
         .to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
