@@ -383,10 +383,16 @@ fn link_problems(link: &LinkReport) -> Vec<Problem> {
 }
 
 fn source_reports(resolved: &ResolvedDocument, links: &[LinkReport]) -> Vec<SourceReport> {
+    let mut citing: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in resolved.all_citations.iter().flat_map(|c| &c.items) {
+        *citing.entry(item.key.as_str()).or_default() += 1;
+    }
     // In the entry's own order: its URL first, then its DOI.
+    let by_url: BTreeMap<&str, &LinkReport> =
+        links.iter().map(|link| (link.url.as_str(), link)).collect();
     let source_links = |urls: &[String]| -> std::vec::IntoIter<&LinkReport> {
         urls.iter()
-            .filter_map(|url| links.iter().find(|link| &link.url == url))
+            .filter_map(|url| by_url.get(url.as_str()).copied())
             .collect::<Vec<_>>()
             .into_iter()
     };
@@ -399,12 +405,7 @@ fn source_reports(resolved: &ResolvedDocument, links: &[LinkReport]) -> Vec<Sour
             entry: entry.text.trim().to_string(),
             urls: entry.links.clone(),
             listed: entry.listed,
-            cited: resolved
-                .all_citations
-                .iter()
-                .flat_map(|c| &c.items)
-                .filter(|i| i.key == entry.key)
-                .count(),
+            cited: citing.get(entry.key.as_str()).copied().unwrap_or(0),
             status: source_links(&entry.links)
                 .filter_map(|link| link.status)
                 .max(),

@@ -124,7 +124,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     }
     let site = render::render(&project, &resolved)?;
     stage("render");
-    write::write_site(&site, &out)?;
+    write::write_site(&site, &out, project.cache.as_deref())?;
     stage("write");
     Ok(BuildSummary {
         pages: site.pages,

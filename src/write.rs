@@ -1,15 +1,54 @@
 //! Stage 5, write: minify the pages and put the site in place atomically. Everything is written
 //! into a temporary folder beside the output and swapped in only when all of it succeeded, so a
-//! failed build leaves the last good site untouched.
+//! failed build leaves the last good site untouched. A file that did not change since the last
+//! build (same content before minifying, per `.brief-cache/pages.json`) is hard-linked from the
+//! previous site instead of minified and written again.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cite::cache::Fingerprint;
 
 use crate::diagnostic::{file_error, Diagnostic};
 use crate::render::Site;
 
-/// Writes `site` to `out`, replacing what was there.
-pub fn write_site(site: &Site, out: &Path) -> Result<(), Diagnostic> {
+/// What the last build wrote where: each file's fingerprint before minifying and its length
+/// after.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    out: String,
+    files: BTreeMap<String, (String, u64)>,
+}
+
+const MANIFEST: &str = "pages.json";
+
+impl Manifest {
+    /// The last build's manifest, when it wrote to the same folder.
+    fn read(cache: Option<&Path>, out: &str) -> Manifest {
+        cache
+            .and_then(|cache| fs::read_to_string(cache.join(MANIFEST)).ok())
+            .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+            .filter(|manifest| manifest.out == out)
+            .unwrap_or_default()
+    }
+
+    /// Best effort: without it the next build writes every file.
+    fn write(&self, cache: &Path) {
+        if let Ok(json) = serde_json::to_string(self) {
+            let partial = cache.join(format!("{MANIFEST}.partial"));
+            let _ = fs::create_dir_all(cache)
+                .and_then(|()| fs::write(&partial, json))
+                .and_then(|()| fs::rename(&partial, cache.join(MANIFEST)));
+        }
+    }
+}
+
+/// Writes `site` to `out`, replacing what was there; `cache` is where the list of what was
+/// written is kept for the next build (none: write everything).
+pub fn write_site(site: &Site, out: &Path, cache: Option<&Path>) -> Result<(), Diagnostic> {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -27,11 +66,18 @@ pub fn write_site(site: &Site, out: &Path) -> Result<(), Diagnostic> {
     let retired = parent.join(format!(".{name}.old"));
     remove_if_present(&staging)?;
     remove_if_present(&retired)?;
-    let result = write_all(site, &staging);
-    if let Err(error) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
-    }
+    let out_key = std::path::absolute(out)
+        .unwrap_or_else(|_| out.to_path_buf())
+        .display()
+        .to_string();
+    let previous = Manifest::read(cache, &out_key);
+    let written = match write_all(site, &staging, out, &previous) {
+        Ok(written) => written,
+        Err(error) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+    };
     if out.exists() {
         fs::rename(out, &retired).map_err(|e| file_error(out, e))?;
     }
@@ -40,31 +86,62 @@ pub fn write_site(site: &Site, out: &Path) -> Result<(), Diagnostic> {
         let _ = fs::rename(&retired, out);
         return Err(file_error(out, error));
     }
-    remove_if_present(&retired)
-}
-
-/// Minifies and writes the files on every core.
-fn write_all(site: &Site, dir: &Path) -> Result<(), Diagnostic> {
-    let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
-    crate::parallel::map(files.len(), |i| write_file(dir, files[i].0, files[i].1))
-        .into_iter()
-        .collect()
-}
-
-fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    {
-        let target: PathBuf = dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+    remove_if_present(&retired)?;
+    if let Some(cache) = cache {
+        Manifest {
+            out: out_key,
+            files: written,
         }
-        if path.ends_with(".html") {
-            fs::write(&target, minify(bytes))
-        } else {
-            fs::write(&target, bytes)
-        }
-        .map_err(|e| file_error(&target, e))?;
+        .write(cache);
     }
     Ok(())
+}
+
+/// Minifies and writes the files on every core; returns the manifest's entries.
+fn write_all(
+    site: &Site,
+    dir: &Path,
+    out: &Path,
+    previous: &Manifest,
+) -> Result<BTreeMap<String, (String, u64)>, Diagnostic> {
+    let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
+    crate::parallel::map(files.len(), |i| {
+        let (path, bytes) = files[i];
+        write_file(dir, out, previous, path, bytes).map(|entry| (path.clone(), entry))
+    })
+    .into_iter()
+    .collect()
+}
+
+fn write_file(
+    dir: &Path,
+    out: &Path,
+    previous: &Manifest,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(String, u64), Diagnostic> {
+    let target: PathBuf = dir.join(path);
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+    }
+    let mut fingerprint = Fingerprint::default();
+    fingerprint.add_bytes(bytes);
+    let fingerprint = fingerprint.finish();
+    // Unchanged since the last build, and the file it wrote is still there as it left it.
+    if let Some((before, length)) = previous.files.get(path) {
+        let old = out.join(path);
+        let intact = fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
+        if *before == fingerprint && intact && fs::hard_link(&old, &target).is_ok() {
+            return Ok((fingerprint, *length));
+        }
+    }
+    let contents = if path.ends_with(".html") {
+        std::borrow::Cow::Owned(minify(bytes))
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    };
+    fs::write(&target, &contents).map_err(|e| file_error(&target, e))?;
+    Ok((fingerprint, contents.len() as u64))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), Diagnostic> {

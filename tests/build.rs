@@ -451,3 +451,39 @@ fn no_cache_formats_afresh_and_leaves_no_cache_behind() {
         "cached and uncached builds are byte-identical"
     );
 }
+
+#[test]
+fn unchanged_pages_are_carried_over_and_changed_or_tampered_ones_rewritten() {
+    let fixture = Fixture::copy("tiny");
+    fixture.build().assert_success();
+    let first_page = fixture.public().join("first/index.html");
+    let second_page = fixture.public().join("second/index.html");
+    let second_before = std::fs::read(&second_page).unwrap();
+
+    // Edit the first section only.
+    let first = fixture.path().join("content/01-first.md");
+    let text = std::fs::read_to_string(&first).unwrap() + "\nA freshly added closing line.\n";
+    std::fs::write(&first, text).unwrap();
+    // And spoil the second page by hand: the next build must not carry the damage over.
+    std::fs::write(&second_page, "damaged").unwrap();
+    fixture.build().assert_success();
+    let first_html = std::fs::read_to_string(&first_page).unwrap();
+    assert!(first_html.contains("A freshly added closing line."));
+    assert_eq!(std::fs::read(&second_page).unwrap(), second_before);
+
+    // The whole site equals a fresh build of the same sources.
+    let carried = common::snapshot(&fixture.public());
+    let fresh = tempfile::tempdir().unwrap();
+    let run = common::run_brief(
+        &[
+            "build",
+            ".",
+            "--no-cache",
+            "--out",
+            fresh.path().join("site").to_str().unwrap(),
+        ],
+        fixture.path(),
+    );
+    run.assert_success();
+    assert_eq!(carried, common::snapshot(&fresh.path().join("site")));
+}

@@ -299,6 +299,8 @@ fn new_creates_a_brief_that_builds_without_warnings_and_refuses_a_full_folder() 
         !dir.join("templates").exists(),
         "the built-in templates serve"
     );
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(ignored.contains("public/") && ignored.contains(".brief-cache/"));
     let build = common::run_brief(&["build", "my-brief"], parent.path());
     build.assert_success();
     assert!(

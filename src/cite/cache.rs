@@ -41,7 +41,11 @@ impl Default for Fingerprint {
 impl Fingerprint {
     /// Adds one field; fields are separated so that ("ab", "c") and ("a", "bc") differ.
     pub fn add(&mut self, part: &str) {
-        for byte in part.bytes().chain([0xff]) {
+        self.add_bytes(part.as_bytes());
+    }
+
+    pub fn add_bytes(&mut self, part: &[u8]) {
+        for &byte in part.iter().chain(&[0xff]) {
             self.0 ^= u64::from(byte);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }

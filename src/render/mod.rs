@@ -1,7 +1,7 @@
 //! Stage 4, render: the resolved brief into HTML pages through Tera templates. The result is a
 //! [`Site`]: every output file's path and bytes, nothing written yet.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
@@ -208,6 +208,13 @@ fn render_audit(
     brief: &BriefContext<'_>,
 ) -> Result<String, Diagnostics> {
     let occurrences = crate::audit::occurrences(resolved);
+    let mut places_of: BTreeMap<&str, Vec<&crate::audit::Occurrence>> = BTreeMap::new();
+    for occurrence in &occurrences {
+        places_of
+            .entry(occurrence.key.as_str())
+            .or_default()
+            .push(occurrence);
+    }
     let groups = crate::audit::ambiguous_groups(resolved);
     let sources = resolved
         .citations
@@ -246,7 +253,7 @@ fn render_audit(
                         g.members.iter().map(|(_, year)| year.as_str()).collect();
                     format!("{} ({})", g.label, letters.join(", "))
                 }),
-            places: occurrences.iter().filter(|o| o.key == entry.key).collect(),
+            places: places_of.remove(entry.key.as_str()).unwrap_or_default(),
         })
         .collect();
     let audit = AuditContext {
@@ -283,24 +290,30 @@ fn render_section_pages(
         .iter()
         .map(|s| section_context(s, None))
         .collect();
+    let cited_on = entries_by_section(resolved);
+    let toc_html = toc_entries(tera, &toc);
+    // The built-in templates use `sections` on a section page only when the entries could not be
+    // rendered ahead; a brief's own templates may use it anywhere, so they always get it. (Turning
+    // the list into template values for every page costs more than the rest of the page.)
+    let pages_need_sections = toc_html.is_none() || !built_in_templates(project);
     let pages = crate::parallel::map(document.sections.len(), |index| {
         let section = &document.sections[index];
         let current = section_context(
             section,
             Some(section_html(section, resolved, &section_figures, "../", 0)),
         );
-        let cited = keys_cited_in(index, resolved);
-        let entries: Vec<EntryContext<'_>> = resolved
-            .citations
-            .entries
+        let entries: Vec<EntryContext<'_>> = cited_on[index]
             .iter()
-            .filter(|entry| cited.contains(entry.key.as_str()))
-            .map(|entry| entry_context(entry, resolved, Some(index)))
+            .map(|&entry| entry_context(entry, resolved, Some(index)))
             .collect();
         let mut context = Context::new();
         context.insert("brief", brief);
         context.insert("root", "../");
-        context.insert("sections", &toc);
+        if pages_need_sections {
+            context.insert("sections", &toc);
+        }
+        let toc_page = toc_html.as_ref().map(|toc| toc.for_page(index));
+        context.insert("toc_entries", &toc_page.unwrap_or_default());
         context.insert("section", &current);
         context.insert("previous", &index.checked_sub(1).map(|i| &toc[i]));
         context.insert("next", &toc.get(index + 1));
@@ -331,6 +344,62 @@ fn add_files(site: &mut Site, project: &Project, resolved: &ResolvedDocument) {
     }
 }
 
+const TOC_ENTRY: &str = "_brief/toc-entry.html";
+
+/// Whether the templates a section page uses are the built-in ones.
+fn built_in_templates(project: &Project) -> bool {
+    ["base.html", "section.html", "macros.html"]
+        .iter()
+        .all(|name| {
+            let built_in = crate::assets::TEMPLATES
+                .iter()
+                .find(|(built_in, _)| built_in == name)
+                .map(|(_, text)| *text);
+            project.templates.get(*name).map(|file| file.text.as_str()) == built_in
+        })
+}
+
+/// Each section's table-of-contents entry, rendered twice: as the current page and as any other.
+struct TocEntries {
+    others: Vec<String>,
+    currents: Vec<String>,
+}
+
+impl TocEntries {
+    /// The `entries` the `toc` macro takes on the page of section `page`, put together from the
+    /// rendered entries, so that a brief of N sections does not render N×N of them.
+    fn for_page(&self, page: usize) -> String {
+        let mut html = String::new();
+        for (index, other) in self.others.iter().enumerate() {
+            html.push_str(if index == page {
+                &self.currents[index]
+            } else {
+                other
+            });
+        }
+        html
+    }
+}
+
+/// `None` when the brief's own macros.html has no `toc_entry`: the macro then loops over
+/// `sections` itself.
+fn toc_entries(tera: &Tera, toc: &[SectionContext]) -> Option<TocEntries> {
+    let entry = |section: &SectionContext, current: &str| {
+        let mut context = Context::new();
+        context.insert("s", section);
+        context.insert("root", "../");
+        context.insert("current", current);
+        tera.render(TOC_ENTRY, &context).ok()
+    };
+    Some(TocEntries {
+        others: toc.iter().map(|s| entry(s, "")).collect::<Option<_>>()?,
+        currents: toc
+            .iter()
+            .map(|s| entry(s, &s.slug))
+            .collect::<Option<_>>()?,
+    })
+}
+
 fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::default();
     let templates: Vec<(&str, &str)> = project
@@ -340,6 +409,17 @@ fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
         .collect();
     tera.add_raw_templates(templates)
         .map_err(|error| template_diagnostic(project, &error))?;
+    // One table-of-contents entry, rendered once per section for all section pages. A brief whose
+    // own macros.html lacks `toc_entry` gets the macro's loop instead (see `toc_entries`).
+    if tera
+        .add_raw_template(
+            TOC_ENTRY,
+            "{% import \"macros.html\" as macros %}{{ macros::toc_entry(s=s, root=root, on_home=false, current=current) }}",
+        )
+        .is_err()
+    {
+        tera.templates.remove(TOC_ENTRY);
+    }
     Ok(tera)
 }
 
@@ -554,14 +634,26 @@ fn figures_html(
         .collect()
 }
 
-/// Keys cited in section `index`: its text's citations and its figures' sources.
-fn keys_cited_in(index: usize, resolved: &ResolvedDocument) -> BTreeSet<&str> {
-    resolved
-        .all_citations
-        .iter()
-        .filter(|citation| citation.section == index)
-        .flat_map(|citation| citation.items.iter().map(|item| item.key.as_str()))
-        .collect()
+/// For each section, the reference entries it cites, in reference-list order: computed once
+/// for all pages rather than by searching every entry for every page.
+fn entries_by_section(resolved: &ResolvedDocument) -> Vec<Vec<&ReferenceEntry>> {
+    let mut by_section = vec![Vec::new(); resolved.document.sections.len()];
+    for entry in &resolved.citations.entries {
+        let mut sections: Vec<usize> = entry
+            .cited_at
+            .iter()
+            .map(|&index| resolved.all_citations[index].section)
+            .collect();
+        sections.dedup();
+        sections.sort_unstable();
+        sections.dedup();
+        for section in sections {
+            if let Some(list) = by_section.get_mut(section) {
+                list.push(entry);
+            }
+        }
+    }
+    by_section
 }
 
 /// An entry with backlinks that work on the page being written (`on_section`: a section page).

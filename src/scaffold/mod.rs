@@ -25,6 +25,8 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("starter/data/references.yaml"),
     ),
     ("data/example.csv", include_str!("starter/data/example.csv")),
+    // The built site and what one build leaves for the next are not sources.
+    (".gitignore", "public/\n.brief-cache/\n"),
 ];
 
 /// Creates the starter brief in `dir`, which must not exist or be empty.

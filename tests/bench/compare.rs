@@ -48,7 +48,7 @@ const SHAPES: &[(Shape, usize)] = &[
             figures: 20,
             seed: 3,
         },
-        1,
+        3,
     ),
 ];
 
