@@ -4,13 +4,19 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// `f(0), f(1), … f(count - 1)`, computed on up to one thread per core, in order. Each worker
+/// How many threads to use: one per core (at most 8), or `BRIEF_THREADS`.
+pub fn workers() -> usize {
+    std::env::var("BRIEF_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 8)
+}
+
+/// `f(0), f(1), … f(count - 1)`, computed on up to `workers()` threads, in order. Each worker
 /// takes the next index from a shared counter, so one big item does not hold up the rest.
 pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(count);
+    let workers = workers().min(count);
     if workers <= 1 {
         return (0..count).map(f).collect();
     }
