@@ -144,7 +144,11 @@ pub fn resolve_citations(
             .iter()
             .filter(|entry| !cited.contains(entry.key()) && !hidden.contains(entry.key())),
     );
-    let rendered = format_all(&style, locales, &order, citations, references);
+    // Each distinct citation is formatted once: the same keys, locators and form give the same
+    // text wherever they stand, unless the style words a citation by its position (ibid,
+    // subsequent). Repeats change nothing else: the engine's ambiguities are between entries.
+    let (distinct, slots) = distinct_citations(&style, citations);
+    let rendered = format_all(&style, locales, &order, &distinct, references);
     let hidden_citations = usize::from(!order.is_empty());
 
     let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -157,13 +161,18 @@ pub fn resolve_citations(
         }
     }
 
-    let formatted_citations: Vec<String> = rendered
-        .citations
+    let distinct_rendered: Vec<&hayagriva::RenderedCitation> =
+        rendered.citations.iter().skip(hidden_citations).collect();
+    let formatted_citations: Vec<String> = citations
         .iter()
-        .skip(hidden_citations)
-        .zip(citations)
-        .map(|(rendered, citation)| {
-            citation_html(&rendered.citation, citation, document.meta.link_citations)
+        .zip(&slots)
+        .filter_map(|(citation, &slot)| {
+            let rendered = distinct_rendered.get(slot)?;
+            Some(citation_html(
+                &rendered.citation,
+                citation,
+                document.meta.link_citations,
+            ))
         })
         .collect();
     let entries: Vec<ReferenceEntry> = rendered
@@ -464,13 +473,46 @@ fn list_order<'a>(
         .collect()
 }
 
+/// The citations to format, each distinct one once, and for each citation of the text the index
+/// of its distinct one. Citations are the same when their keys, locators and forms are; affixes
+/// are added afterwards and do not count. A style that words citations by position gets every
+/// citation formatted.
+fn distinct_citations<'c>(
+    style: &IndependentStyle,
+    citations: &'c [Citation],
+) -> (Vec<&'c Citation>, Vec<usize>) {
+    let by_position = format!("{:?}{:?}", style.citation, style.macros).contains("position: Some(");
+    if by_position {
+        return (citations.iter().collect(), (0..citations.len()).collect());
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut distinct = Vec::new();
+    let slots = citations
+        .iter()
+        .map(|citation| {
+            let mut signature = format!("{}", citation.narrative);
+            for item in &citation.items {
+                signature.push_str(&format!(
+                    "\u{1f}{}\u{1f}{:?}\u{1f}{}",
+                    item.key, item.locator, item.suppress_author
+                ));
+            }
+            *seen.entry(signature).or_insert_with(|| {
+                distinct.push(citation);
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    (distinct, slots)
+}
+
 /// One run of the CSL engine: one invisible citation of the `hidden` entries, then the text's
 /// citations, then the reference list.
 fn format_all(
     style: &IndependentStyle,
     locales: &[hayagriva::citationberg::Locale],
     hidden: &[&Entry],
-    citations: &[Citation],
+    citations: &[&Citation],
     references: &References,
 ) -> hayagriva::Rendered {
     let mut driver = BibliographyDriver::new();
