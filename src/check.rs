@@ -177,7 +177,10 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         } else {
             load::load(root)
         };
-        let project = project.inspect_err(|_| unreadable = true)?;
+        let mut project = project.inspect_err(|_| unreadable = true)?;
+        // A check writes nothing of its own (only `--online` keeps what it learned about links),
+        // so it formats citations afresh rather than touch the build's cache.
+        project.cache = None;
         let document = parse::parse(&project)?;
         let resolved = resolve::resolve(&project, document)?;
         let site = render::render(&project, &resolved)?;

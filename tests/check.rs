@@ -299,3 +299,16 @@ fn online_without_the_feature_says_how_to_get_it() {
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("--features online"), "{}", run.stderr);
 }
+
+#[test]
+fn a_clean_check_leaves_the_brief_folder_exactly_as_it_was() {
+    let fixture = Fixture::copy("tiny");
+    let before = common::snapshot(fixture.path());
+    let run = run_brief(&["check", "."], fixture.path());
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(
+        common::snapshot(fixture.path()),
+        before,
+        "no file added or changed"
+    );
+}
