@@ -90,42 +90,35 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     };
     let mut site = Site::default();
 
-    let home_figures = figures_html(&tera, project, resolved, "")?;
-
-    // The home page: the whole brief.
-    let sections: Vec<SectionContext> = document
-        .sections
-        .iter()
-        .map(|section| {
-            section_context(
-                section,
-                Some(section_html(section, resolved, &home_figures, "", 1)),
-            )
-        })
-        .collect();
-    let entries: Vec<EntryContext<'_>> = resolved
-        .citations
-        .entries
-        .iter()
-        .map(|entry| entry_context(entry, resolved, None))
-        .collect();
-    let mut context = Context::new();
-    context.insert("brief", &brief);
-    context.insert("root", "");
-    context.insert("single", &project.single);
-    context.insert("sections", &sections);
-    context.insert("references", &entries);
-    let citation = &resolved.citations.self_citation;
-    context.insert("cite_this", citation);
-    let all_entries = &resolved.citations.entries;
-    context.insert(
-        "head",
-        &discovery::head(meta, "", &citation.authors, all_entries, true),
+    // The home page (the whole brief) and the audit page are the two biggest: they render on a
+    // thread of their own while the section pages take the others.
+    let (home_and_audit, sections) = crate::parallel::both(
+        || -> Result<(String, String), Diagnostics> {
+            Ok((
+                render_home(&tera, project, resolved, &brief)?,
+                render_audit(&tera, project, resolved, &brief)?,
+            ))
+        },
+        || -> Result<Site, Diagnostics> {
+            let mut pages = Site::default();
+            if !project.single {
+                render_section_pages(&tera, project, resolved, &brief, &mut pages)?;
+            }
+            Ok(pages)
+        },
     );
-    let html = render_template(&tera, project, "index.html", &context)?;
+    let (home, audit) = home_and_audit?;
     site.files
-        .insert("index.html".to_string(), html.into_bytes());
+        .insert("index.html".to_string(), home.into_bytes());
     site.pages += 1;
+    let sections = sections?;
+    site.pages += sections.pages;
+    site.files.extend(sections.files);
+    site.files
+        .insert("audit/index.html".to_string(), audit.into_bytes());
+    site.pages += 1;
+    let citation = &resolved.citations.self_citation;
+    let all_entries = &resolved.citations.entries;
 
     site.files
         .insert("cite.bib".to_string(), citation.bibtex.clone().into_bytes());
@@ -135,12 +128,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     if !project.single {
         // (A single document is its home page; a page per section would repeat it.)
         paths.extend(document.sections.iter().map(|s| format!("{}/", s.slug)));
-        render_section_pages(&tera, project, resolved, &brief, &mut site)?;
     }
-    let html = render_audit(&tera, project, resolved, &brief)?;
-    site.files
-        .insert("audit/index.html".to_string(), html.into_bytes());
-    site.pages += 1;
 
     // The 404 page is served at any depth, so its links start at the site's root.
     let root = discovery::page_url(meta, "").unwrap_or_else(|| "/".to_string());
@@ -169,6 +157,50 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
     );
     add_files(&mut site, project, resolved);
     Ok(site)
+}
+
+/// The home page: the whole brief.
+fn render_home(
+    tera: &Tera,
+    project: &Project,
+    resolved: &ResolvedDocument,
+    brief: &BriefContext<'_>,
+) -> Result<String, Diagnostics> {
+    let document = &resolved.document;
+    let meta = &document.meta;
+    let home_figures = figures_html(tera, project, resolved, "")?;
+
+    // The home page: the whole brief.
+    let sections: Vec<SectionContext> = document
+        .sections
+        .iter()
+        .map(|section| {
+            section_context(
+                section,
+                Some(section_html(section, resolved, &home_figures, "", 1)),
+            )
+        })
+        .collect();
+    let entries: Vec<EntryContext<'_>> = resolved
+        .citations
+        .entries
+        .iter()
+        .map(|entry| entry_context(entry, resolved, None))
+        .collect();
+    let mut context = Context::new();
+    context.insert("brief", brief);
+    context.insert("root", "");
+    context.insert("single", &project.single);
+    context.insert("sections", &sections);
+    context.insert("references", &entries);
+    let citation = &resolved.citations.self_citation;
+    context.insert("cite_this", citation);
+    let all_entries = &resolved.citations.entries;
+    context.insert(
+        "head",
+        &discovery::head(meta, "", &citation.authors, all_entries, true),
+    );
+    render_template(tera, project, "index.html", &context)
 }
 
 #[derive(Serialize)]
