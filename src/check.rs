@@ -393,31 +393,26 @@ fn source_reports(resolved: &ResolvedDocument, links: &[LinkReport]) -> Vec<Sour
     // In the entry's own order: its URL first, then its DOI.
     let by_url: BTreeMap<&str, &LinkReport> =
         links.iter().map(|link| (link.url.as_str(), link)).collect();
-    let source_links = |urls: &[String]| -> std::vec::IntoIter<&LinkReport> {
-        urls.iter()
-            .filter_map(|url| by_url.get(url.as_str()).copied())
-            .collect::<Vec<_>>()
-            .into_iter()
-    };
     resolved
         .citations
         .entries
         .iter()
-        .map(|entry| SourceReport {
-            key: entry.key.clone(),
-            entry: entry.text.trim().to_string(),
-            urls: entry.links.clone(),
-            listed: entry.listed,
-            cited: citing.get(entry.key.as_str()).copied().unwrap_or(0),
-            status: source_links(&entry.links)
-                .filter_map(|link| link.status)
-                .max(),
-            final_url: source_links(&entry.links)
-                .next()
-                .and_then(|link| link.final_url.clone()),
-            checked_at: source_links(&entry.links)
-                .filter_map(|link| link.checked_at.clone())
-                .min(),
+        .map(|entry| {
+            let own: Vec<&LinkReport> = entry
+                .links
+                .iter()
+                .filter_map(|url| by_url.get(url.as_str()).copied())
+                .collect();
+            SourceReport {
+                key: entry.key.clone(),
+                entry: entry.text.trim().to_string(),
+                urls: entry.links.clone(),
+                listed: entry.listed,
+                cited: citing.get(entry.key.as_str()).copied().unwrap_or(0),
+                status: own.iter().filter_map(|link| link.status).max(),
+                final_url: own.first().and_then(|link| link.final_url.clone()),
+                checked_at: own.iter().filter_map(|link| link.checked_at.clone()).min(),
+            }
         })
         .collect()
 }

@@ -18,6 +18,7 @@ pub mod citation_syntax;
 pub mod cite;
 pub mod diagnostic;
 pub mod figure;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod html;
 pub mod links;

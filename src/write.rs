@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cite::cache::Fingerprint;
+use crate::fingerprint::Fingerprint;
 
 use crate::diagnostic::{file_error, Diagnostic};
 use crate::render::Site;

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::self_cite::SelfCitation;
 use super::ReferenceEntry;
 
-/// Bumped when what is cached, or how it is made, changes.
-const FORMAT: &str = "brief-citations-1";
+/// Bumped when what is cached, or how it is made, changes; the first field of the fingerprint.
+pub const FORMAT: &str = "brief-citations-1";
 const FILE: &str = "citations.json";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -23,37 +23,6 @@ pub struct Cached {
     pub citations: Vec<String>,
     pub entries: Vec<ReferenceEntry>,
     pub self_citation: SelfCitation,
-}
-
-/// FNV-1a, 64 bits: stable across runs, platforms and compiler versions, unlike `std`'s hasher.
-pub struct Fingerprint(u64);
-
-impl Default for Fingerprint {
-    /// A fingerprint of this format and version, to which fields are added.
-    fn default() -> Fingerprint {
-        let mut fingerprint = Fingerprint(0xcbf2_9ce4_8422_2325);
-        fingerprint.add(FORMAT);
-        fingerprint.add(env!("CARGO_PKG_VERSION"));
-        fingerprint
-    }
-}
-
-impl Fingerprint {
-    /// Adds one field; fields are separated so that ("ab", "c") and ("a", "bc") differ.
-    pub fn add(&mut self, part: &str) {
-        self.add_bytes(part.as_bytes());
-    }
-
-    pub fn add_bytes(&mut self, part: &[u8]) {
-        for &byte in part.iter().chain(&[0xff]) {
-            self.0 ^= u64::from(byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    pub fn finish(&self) -> String {
-        format!("{:016x}", self.0)
-    }
 }
 
 static MEMORY: Mutex<Option<Arc<Cached>>> = Mutex::new(None);
@@ -94,22 +63,5 @@ pub fn store(folder: Option<&Path>, cached: Cached) {
     }
     if let Ok(mut memory) = MEMORY.lock() {
         *memory = Some(cached);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fingerprints_separate_fields_and_are_stable() {
-        let of = |parts: &[&str]| {
-            let mut f = Fingerprint::default();
-            parts.iter().for_each(|p| f.add(p));
-            f.finish()
-        };
-        assert_ne!(of(&["ab", "c"]), of(&["a", "bc"]));
-        assert_eq!(of(&["x"]), of(&["x"]));
-        assert_eq!(of(&["x"]).len(), 16);
     }
 }

@@ -23,6 +23,7 @@ use hayagriva::{
 
 use crate::citation_syntax::{CiteItem, LocatorKind};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::fingerprint::Fingerprint;
 use crate::html::is_web_url;
 use crate::load::Project;
 use crate::meta::CitationOrder;
@@ -126,12 +127,8 @@ pub fn resolve_citations(
     // in list order, before the real citations; each group's order comes from a small list of its
     // own. Entries listed through `nocite` join the hidden citation: that is how they reach the
     // list.
-    let mut groups: BTreeMap<_, Vec<&Entry>> = BTreeMap::new();
-    for entry in letter_candidates(&list_entries) {
-        groups.entry(letter_group(entry)).or_default().push(entry);
-    }
-    let mut order: Vec<&Entry> = groups
-        .values()
+    let mut order: Vec<&Entry> = letter_groups(&list_entries)
+        .iter()
         .flat_map(|group| list_order(&style, locales, group))
         .collect();
     let cited: BTreeSet<&str> = citations
@@ -306,7 +303,8 @@ fn fingerprint(
     references: &References,
     citations: &[Citation],
 ) -> Option<String> {
-    let mut fingerprint = cache::Fingerprint::default();
+    let mut fingerprint = Fingerprint::default();
+    fingerprint.add(cache::FORMAT);
     fingerprint.add(&format!("{:?}", document.meta));
     fingerprint.add(&document.index.text[document.index_yaml.clone()]);
     if document.meta.csl.ends_with(".csl") {
@@ -432,19 +430,19 @@ fn letter_group(entry: &Entry) -> (Option<String>, Option<i32>) {
     (first_name(entry), entry.date_any().map(|date| date.year))
 }
 
-/// The entries a style might tell apart with letters (2025a, 2025b): those sharing a first author
-/// and a year with another. Entries without an author share one group per year, since a style
-/// may name them by editor or title. Grouping more than needed only costs time; the list-order
-/// pass is a full bibliography, so a brief without such groups skips it.
-fn letter_candidates<'a>(entries: &[&'a Entry]) -> Vec<&'a Entry> {
-    let mut groups: BTreeMap<_, usize> = BTreeMap::new();
+/// The groups of entries a style might tell apart with letters (2025a, 2025b): entries sharing
+/// a first author and a year, each group in `entries`' order. Entries without an author share one
+/// group per year, since a style may name them by editor or title. Grouping more than needed only
+/// costs time; the list-order pass is a full bibliography, so a brief without such groups skips
+/// it.
+fn letter_groups<'a>(entries: &[&'a Entry]) -> Vec<Vec<&'a Entry>> {
+    let mut groups: BTreeMap<_, Vec<&Entry>> = BTreeMap::new();
     for entry in entries {
-        *groups.entry(letter_group(entry)).or_default() += 1;
+        groups.entry(letter_group(entry)).or_default().push(*entry);
     }
-    entries
-        .iter()
-        .filter(|entry| groups[&letter_group(entry)] > 1)
-        .copied()
+    groups
+        .into_values()
+        .filter(|group| group.len() > 1)
         .collect()
 }
 

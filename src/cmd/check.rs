@@ -56,7 +56,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             max_concurrency: usize::from(args.max_concurrency),
             max_age: args.max_age,
             retries: args.retries,
-            progress: true,
         }),
     };
     let report = brief::check::check(&args.path, &options);

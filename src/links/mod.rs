@@ -25,8 +25,6 @@ pub struct OnlineOptions {
     pub max_age: Duration,
     /// Further attempts after a timeout, a 429 or a 5xx answer.
     pub retries: u64,
-    /// Draw a progress bar (only ever on a terminal).
-    pub progress: bool,
 }
 
 /// The brief's `link-check: exclude` patterns, compiled.
@@ -48,7 +46,7 @@ impl Exclusions {
                     .at(
                         &document.index,
                         pattern_span(document, pattern),
-                        first_line(&error.to_string()),
+                        last_line(&error.to_string()),
                     )
                     .hint("patterns are regular expressions: write `\\.` for a literal dot, `^https://example\\.org/` for a whole site"),
                 ),
@@ -73,7 +71,8 @@ fn pattern_span(document: &Document, pattern: &str) -> std::ops::Range<usize> {
     field_span(document, "exclude", &quoted)
 }
 
-fn first_line(text: &str) -> String {
+/// The last line with text: regex errors end with what is wrong ("unclosed group").
+fn last_line(text: &str) -> String {
     text.lines()
         .rev()
         .find(|line| !line.trim().is_empty())

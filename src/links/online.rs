@@ -59,7 +59,7 @@ pub fn check_links(
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the link checker: {error}"))?;
-    let progress = progress_bar(due.len(), options.progress);
+    let progress = progress_bar(due.len());
     let results = runtime.block_on(async {
         let permits = Arc::new(Semaphore::new(options.max_concurrency.max(1)));
         let mut tasks = JoinSet::new();
@@ -105,9 +105,9 @@ pub fn check_links(
 }
 
 /// A bar on a terminal; nothing in CI or when the output is piped.
-fn progress_bar(len: usize, wanted: bool) -> ProgressBar {
+fn progress_bar(len: usize) -> ProgressBar {
     let on_terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    if !wanted || !on_terminal {
+    if !on_terminal {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
