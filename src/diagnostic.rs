@@ -220,7 +220,7 @@ impl Diagnostics {
             n => format!(" and {n} warnings"),
         };
         out.push_str(&format!(
-            "\nerror: build failed with {count} error{}{also}; the previous site was left as it was\n",
+            "\nerror: build failed with {count} error{}{also}\n",
             if count == 1 { "" } else { "s" }
         ));
         out

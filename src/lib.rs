@@ -24,6 +24,7 @@ pub mod html;
 pub mod links;
 pub mod load;
 pub mod meta;
+pub mod output;
 pub mod parallel;
 pub mod parse;
 pub mod render;
@@ -84,6 +85,18 @@ impl std::fmt::Display for BuildSummary {
     }
 }
 
+/// Where a build of `root` writes: `--out`, else `public/` beside the brief or the document.
+pub fn output_path(root: &Path, options: &BuildOptions) -> PathBuf {
+    options.out.clone().unwrap_or_else(|| {
+        let folder = if root.is_file() {
+            root.parent().unwrap_or(Path::new("."))
+        } else {
+            root
+        };
+        folder.join("public")
+    })
+}
+
 /// Builds the brief in the folder `root`, or the single Markdown document `root`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
@@ -93,8 +106,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     } else {
         root
     };
-    let out = options.out.clone().unwrap_or_else(|| folder.join("public"));
-    check_output_folder(folder, &out)?;
+    let out = output_path(root, options);
+    let known = write::manifest_names(&folder.join(load::CACHE_FOLDER), &out);
+    let output = output::OutputFolder::claim(folder, &out, known)?;
     let mut timings = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -125,7 +139,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     }
     let site = render::render(&project, &resolved)?;
     stage("render");
-    write::write_site(&site, &out, project.cache.as_deref())?;
+    write::write_site(&site, &output, project.cache.as_deref())?;
     stage("write");
     Ok(BuildSummary {
         pages: site.pages,
@@ -137,54 +151,4 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         warnings: resolved.warnings,
         timings,
     })
-}
-
-/// `path` as the file system will take it: absolute, `..` and symbolic links resolved, even
-/// where its end does not exist yet (an output folder before the first build).
-fn resolved_path(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut normal = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    // Resolve links in the longest part that exists, then add the rest as written.
-    let mut existing = normal.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => return normal,
-        }
-    }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    resolved.extend(rest.iter().rev());
-    resolved
-}
-
-/// The output replaces a whole folder: never the brief itself or a folder holding its sources.
-fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let (root_abs, out_abs) = (resolved_path(root), resolved_path(out));
-    let protected = ["content", "data", "templates", "static", "src", ".git"];
-    let inside_sources = protected
-        .iter()
-        .any(|dir| out_abs.starts_with(root_abs.join(dir)));
-    if out_abs == root_abs || root_abs.starts_with(&out_abs) || inside_sources {
-        return Err(Diagnostic::new(format!(
-            "refusing to write the site to {}: the build replaces that whole folder",
-            out.display()
-        ))
-        .hint("choose an output folder of its own, such as `public/`"));
-    }
-    Ok(())
 }

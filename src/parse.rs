@@ -53,6 +53,8 @@ pub struct Section {
     pub meta: SectionMeta,
     /// Folder name of the section's page, and the anchor of its heading on the home page.
     pub slug: String,
+    /// Where the slug was decided: its `slug:` line, else the front matter.
+    pub slug_span: Range<usize>,
     pub file: Arc<SourceFile>,
     pub body: Vec<Piece>,
     /// The section's own headings, for the table of contents.
@@ -149,22 +151,29 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
             .slug
             .clone()
             .unwrap_or_else(|| slugify(&file_stem(&file.name)));
+        // Point at `slug:` when the author wrote one, else at the whole front matter.
+        let yaml = &file.text[split.yaml.clone()];
+        let slug_span = match (&meta.slug, yaml.find("slug:")) {
+            (Some(_), Some(at)) => {
+                let start = split.yaml.start + at;
+                let end = file.text[start..]
+                    .find('\n')
+                    .map_or(file.text.len(), |i| start + i);
+                start..end
+            }
+            _ => split.yaml.clone(),
+        };
+        if let Some(problem) = slug_problem(&slug) {
+            diagnostics.push(
+                Diagnostic::new(format!("`slug: {slug}` cannot be a page's folder: {problem}"))
+                    .at(&file, slug_span.clone(), "not a folder name")
+                    .hint("a slug is one folder name: letters, digits, `-`, `_` and `.` (not first), such as `state-of-play`"),
+            );
+        }
         if let Some(other) = slugs.get(&slug) {
-            // Point at `slug:` when the author wrote one, else at the whole front matter.
-            let yaml = &file.text[split.yaml.clone()];
-            let span = match (&meta.slug, yaml.find("slug:")) {
-                (Some(_), Some(at)) => {
-                    let start = split.yaml.start + at;
-                    let end = file.text[start..]
-                        .find('\n')
-                        .map_or(file.text.len(), |i| start + i);
-                    start..end
-                }
-                _ => split.yaml.clone(),
-            };
             diagnostics.push(
                 Diagnostic::new(format!("two sections have the page name `{slug}`"))
-                    .at(&file, span, "this section")
+                    .at(&file, slug_span.clone(), "this section")
                     .hint(format!(
                         "{} has it too; give one of them `slug: …` in its front matter",
                         other.name
@@ -185,6 +194,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         sections.push(Section {
             meta,
             slug,
+            slug_span,
             file,
             body,
             headings,
@@ -238,6 +248,25 @@ fn check_unique_orders(
                     )),
             );
         }
+    }
+}
+
+/// Why `slug` cannot name a folder of the site, if it cannot: it must be one plain path part,
+/// so that no slug reaches outside the output folder or breaks a URL.
+fn slug_problem(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() {
+        Some("it is empty")
+    } else if slug.contains(['/', '\\']) {
+        Some("it holds a slash")
+    } else if slug.starts_with('.') {
+        Some("it starts with a dot")
+    } else if !slug
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Some("it holds characters other than letters, digits, `-`, `_` and `.`")
+    } else {
+        None
     }
 }
 

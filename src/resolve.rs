@@ -2,16 +2,31 @@
 //! data read and drawn. The result is a [`ResolvedDocument`], everything the templates need.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use crate::cite::references::load_references;
 use crate::cite::{resolve_citations, ResolvedCitations};
-use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics, SourceFile};
 pub use crate::figure::draw::ResolvedFigure;
 use crate::figure::draw::{draw_figure, field_span, CaptionPart, DrawnFigure};
 use crate::figure::FigureSpec;
 use crate::links::Exclusions;
 use crate::load::Project;
 use crate::parse::{Citation, Document};
+
+/// A figure's data, as readers download it.
+#[derive(Debug)]
+pub struct DataFile {
+    /// Inside the site: `data/NAME.csv`.
+    pub path: String,
+    /// The file's text, with spreadsheet formulas made inert.
+    pub text: String,
+    /// The file it comes from, as the author names it.
+    pub from: String,
+    /// The figure's `data:` line.
+    pub named_at: (Arc<SourceFile>, Range<usize>),
+}
 
 #[derive(Debug)]
 pub struct ResolvedDocument {
@@ -21,8 +36,8 @@ pub struct ResolvedDocument {
     pub citations: ResolvedCitations,
     /// In the order of [`Document::figures`].
     pub figures: Vec<ResolvedFigure>,
-    /// Data files to publish with the site: (path inside the site, contents).
-    pub data_files: BTreeMap<String, String>,
+    /// Data files to publish with the site, one per figure.
+    pub data_files: Vec<DataFile>,
     /// Problems that do not stop the build (unless `--strict`).
     pub warnings: Vec<Diagnostic>,
     /// URLs `check --online` leaves alone (the brief's `link-check: exclude`).
@@ -36,7 +51,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
     // Figures first: their source lines are citations too, formatted with the text's.
     let mut citations: Vec<Citation> = document.citations.clone();
     let mut drawn = Vec::new();
-    let mut data_files = BTreeMap::new();
+    let mut data_files = Vec::new();
     let mut seen_ids: BTreeMap<&str, &FigureSpec> = BTreeMap::new();
     for (index, spec) in document.figures.iter().enumerate() {
         if let Some(first) = seen_ids.insert(spec.fields.id.as_str(), spec) {
@@ -72,7 +87,12 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
                     }
                     None => None,
                 };
-                data_files.insert(figure.data_href.clone(), table.file.text.clone());
+                data_files.push(DataFile {
+                    path: figure.data_href.clone(),
+                    text: crate::figure::download::neutralise_formulas(&table),
+                    from: table.file.name.clone(),
+                    named_at: (Arc::clone(&spec.file), field_span(spec, "data")),
+                });
                 drawn.push((figure, sources_index));
             }
             Err(error) => diagnostics.push(error),

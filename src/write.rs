@@ -2,7 +2,8 @@
 //! into a temporary folder beside the output and swapped in only when all of it succeeded, so a
 //! failed build leaves the last good site untouched. A file that did not change since the last
 //! build (same content before minifying, per `.brief-cache/pages.json`) is hard-linked from the
-//! previous site instead of minified and written again.
+//! previous site instead of minified and written again. Which folder may be replaced at all is
+//! [`crate::output`]'s to decide.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::fingerprint::Fingerprint;
 
 use crate::diagnostic::{file_error, Diagnostic};
+use crate::output::{OutputFolder, MARKER, MARKER_TEXT};
 use crate::render::Site;
 
 /// What the last build wrote where: each file's fingerprint before minifying and its length
@@ -46,47 +48,70 @@ impl Manifest {
     }
 }
 
-/// Writes `site` to `out`, replacing what was there; `cache` is where the list of what was
-/// written is kept for the next build (none: write everything).
-pub fn write_site(site: &Site, out: &Path, cache: Option<&Path>) -> Result<(), Diagnostic> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Whether the last build's manifest names `out` as the folder it wrote: evidence that a folder
+/// without the marker (a site from before sites carried one) is still brief's own.
+pub fn manifest_names(cache: &Path, out: &Path) -> bool {
+    let key = output_key(out);
+    !Manifest::read(Some(cache), &key).files.is_empty()
+}
+
+fn output_key(out: &Path) -> String {
+    std::path::absolute(out)
+        .unwrap_or_else(|_| out.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// Writes `site` to the output folder, replacing what was there; `cache` is where the list of
+/// what was written is kept for the next build (none: write everything).
+pub fn write_site(
+    site: &Site,
+    folder: &OutputFolder,
+    cache: Option<&Path>,
+) -> Result<(), Diagnostic> {
+    let out = folder.path.as_path();
+    let parent = folder.staging.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| {
         file_error(parent, e).hint(
             "the output folder's parent cannot be created: is part of the path a file, or not writable?",
         )
     })?;
-    let staging = parent.join(format!(".{name}.building"));
-    let retired = parent.join(format!(".{name}.old"));
-    remove_if_present(&staging)?;
-    remove_if_present(&retired)?;
-    let out_key = std::path::absolute(out)
-        .unwrap_or_else(|_| out.to_path_buf())
-        .display()
-        .to_string();
+    // Both were checked to be brief's own (or empty) when the folder was claimed.
+    remove_if_present(&folder.staging)?;
+    remove_if_present(&folder.retired)?;
+    let out_key = output_key(out);
     let previous = Manifest::read(cache, &out_key);
-    let written = match write_all(site, &staging, out, &previous) {
+    let written = match write_all(site, folder, &previous) {
         Ok(written) => written,
         Err(error) => {
-            let _ = fs::remove_dir_all(&staging);
+            let _ = fs::remove_dir_all(&folder.staging);
             return Err(error);
         }
     };
-    if out.exists() {
-        fs::rename(out, &retired).map_err(|e| file_error(out, e))?;
+    if fs::symlink_metadata(out).is_ok() {
+        if let Err(error) = fs::rename(out, &folder.retired) {
+            let _ = fs::remove_dir_all(&folder.staging);
+            return Err(file_error(out, error));
+        }
     }
-    if let Err(error) = fs::rename(&staging, out) {
+    if let Err(error) = fs::rename(&folder.staging, out) {
         // Put the previous site back rather than leave nothing.
-        let _ = fs::rename(&retired, out);
-        return Err(file_error(out, error));
+        let restored = fs::rename(&folder.retired, out).is_ok();
+        let _ = fs::remove_dir_all(&folder.staging);
+        let diagnostic = file_error(out, error);
+        return Err(
+            if restored || fs::symlink_metadata(&folder.retired).is_err() {
+                diagnostic
+            } else {
+                diagnostic.hint(format!(
+                    "the previous site could not be put back: it is in {}",
+                    folder.retired.display()
+                ))
+            },
+        );
     }
-    remove_if_present(&retired)?;
+    // The new site is in place; a previous one that will not go is only clutter.
+    let _ = fs::remove_dir_all(&folder.retired);
     if let Some(cache) = cache {
         Manifest {
             out: out_key,
@@ -100,10 +125,15 @@ pub fn write_site(site: &Site, out: &Path, cache: Option<&Path>) -> Result<(), D
 /// Minifies and writes the files on every core; returns the manifest's entries.
 fn write_all(
     site: &Site,
-    dir: &Path,
-    out: &Path,
+    folder: &OutputFolder,
     previous: &Manifest,
 ) -> Result<BTreeMap<String, (String, u64)>, Diagnostic> {
+    let dir = folder.staging.as_path();
+    // The mark goes in first: from here on the folder is one brief may remove or replace.
+    fs::create_dir_all(dir)
+        .and_then(|()| fs::write(dir.join(MARKER), MARKER_TEXT))
+        .map_err(|e| file_error(&folder.path, e))?;
+    let out = folder.path.as_path();
     let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
     crate::parallel::map(files.len(), |i| {
         let (path, bytes) = files[i];
@@ -121,8 +151,10 @@ fn write_file(
     bytes: &[u8],
 ) -> Result<(String, u64), Diagnostic> {
     let target: PathBuf = dir.join(path);
+    // Errors name the file where the author will look for it, not the temporary folder.
+    let shown = out.join(path);
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| file_error(&shown, e))?;
     }
     let mut fingerprint = Fingerprint::default();
     fingerprint.add_bytes(bytes);
@@ -130,7 +162,8 @@ fn write_file(
     // Unchanged since the last build, and the file it wrote is still there as it left it.
     if let Some((before, length)) = previous.files.get(path) {
         let old = out.join(path);
-        let intact = fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
+        // Not following links: a link put in the old site must not carry its target along.
+        let intact = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
         if *before == fingerprint && intact && fs::hard_link(&old, &target).is_ok() {
             return Ok((fingerprint, *length));
         }
@@ -140,7 +173,7 @@ fn write_file(
     } else {
         std::borrow::Cow::Borrowed(bytes)
     };
-    fs::write(&target, &contents).map_err(|e| file_error(&target, e))?;
+    fs::write(&target, &contents).map_err(|e| file_error(&shown, e))?;
     Ok((fingerprint, contents.len() as u64))
 }
 

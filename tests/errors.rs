@@ -18,7 +18,8 @@ fn assert_case(case: &str, expected: &[&str]) {
     let run = fixture.build();
     run.assert_error(expected);
     assert!(
-        run.stderr.contains("the previous site was left as it was"),
+        run.stderr
+            .contains("the previous site in ./public was left as it was"),
         "{}",
         run.stderr
     );

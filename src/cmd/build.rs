@@ -46,6 +46,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
         Err(diagnostics) => {
             eprint!("{}", diagnostics.render());
+            // Said from what is on disk now, so that it holds whatever failed.
+            let out = brief::output_path(&args.path, &options);
+            eprintln!("{}", brief::output::state_after_failure(&out));
             ExitCode::FAILURE
         }
     }

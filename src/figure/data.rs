@@ -36,6 +36,8 @@ pub struct DataTable {
     pub rows: Vec<DataRow>,
     /// Byte range of the header row.
     pub header_span: Range<usize>,
+    /// Byte range of each header cell (inside its quotes, if quoted).
+    pub header_cells: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +80,7 @@ pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
     };
     let columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
     let header_span = header_start..line_end(text, header_start);
+    let header_cells = cell_spans(text, header_start, header.len());
     let mut rows = Vec::new();
     for (start, record) in records {
         let spans = cell_spans(text, start, record.len());
@@ -110,6 +113,7 @@ pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
         columns,
         rows,
         header_span,
+        header_cells,
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod data;
+pub mod download;
 pub mod draw;
 pub mod spec;
 

@@ -8,6 +8,9 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 mod discovery;
+mod site;
+
+pub use site::{is_site_path, Origin, Site};
 
 use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -17,13 +20,6 @@ use crate::html::escape;
 use crate::load::Project;
 use crate::parse::{Heading, Piece, Section};
 use crate::resolve::ResolvedDocument;
-
-/// The site as files: path inside the output folder → contents.
-#[derive(Debug, Default)]
-pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub pages: usize,
-}
 
 /// What every page's template sees about the brief.
 #[derive(Serialize)]
@@ -88,7 +84,6 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         lang: &meta.lang,
         description: meta.description.as_deref(),
     };
-    let mut site = Site::default();
 
     // The home page (the whole brief) and the audit page are the two biggest: they render on a
     // thread of their own while the section pages take the others.
@@ -99,31 +94,17 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
                 render_audit(&tera, project, resolved, &brief)?,
             ))
         },
-        || -> Result<Site, Diagnostics> {
-            let mut pages = Site::default();
-            if !project.single {
-                render_section_pages(&tera, project, resolved, &brief, &mut pages)?;
+        || -> Result<Vec<String>, Diagnostics> {
+            if project.single {
+                return Ok(Vec::new());
             }
-            Ok(pages)
+            render_section_pages(&tera, project, resolved, &brief)
         },
     );
     let (home, audit) = home_and_audit?;
-    site.files
-        .insert("index.html".to_string(), home.into_bytes());
-    site.pages += 1;
     let sections = sections?;
-    site.pages += sections.pages;
-    site.files.extend(sections.files);
-    site.files
-        .insert("audit/index.html".to_string(), audit.into_bytes());
-    site.pages += 1;
     let citation = &resolved.citations.self_citation;
     let all_entries = &resolved.citations.entries;
-
-    site.files
-        .insert("cite.bib".to_string(), citation.bibtex.clone().into_bytes());
-    site.files
-        .insert("cite.ris".to_string(), citation.ris.clone().into_bytes());
     let mut paths = vec![String::new()];
     if !project.single {
         // (A single document is its home page; a page per section would repeat it.)
@@ -145,19 +126,101 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         "head",
         &discovery::head(meta, "404.html", &citation.authors, all_entries, false),
     );
-    let html = render_template(&tera, project, "404.html", &context)?;
-    site.files.insert("404.html".to_string(), html.into_bytes());
-    if let Some(sitemap) = discovery::sitemap(meta, &paths) {
-        site.files
-            .insert("sitemap.xml".to_string(), sitemap.into_bytes());
+    let not_found = render_template(&tera, project, "404.html", &context)?;
+
+    // Every file claims its place; generated pages first, so that a clash names the author's file.
+    let mut site = Site::default();
+    let mut diagnostics = Diagnostics::default();
+    for (folder, what, group) in KEPT_FOLDERS {
+        site.keep_folder(folder, Origin::generated(*what).in_group(group));
     }
-    site.files.insert(
-        "robots.txt".to_string(),
-        discovery::robots(meta).into_bytes(),
+    let mut add = |site: &mut Site, path: &str, bytes: Vec<u8>, origin: Origin| {
+        if let Err(error) = site.add(path, bytes, origin) {
+            diagnostics.push(error);
+        }
+    };
+    add(
+        &mut site,
+        "index.html",
+        home.into_bytes(),
+        Origin::generated("the home page"),
     );
-    add_files(&mut site, project, resolved);
-    Ok(site)
+    let audit_origin = Origin::generated("the Source audit page").in_group("audit");
+    add(
+        &mut site,
+        "audit/index.html",
+        audit.into_bytes(),
+        audit_origin,
+    );
+    add(
+        &mut site,
+        "404.html",
+        not_found.into_bytes(),
+        Origin::generated("the 404 page"),
+    );
+    site.pages += 2; // the 404 page is not one of the brief's pages
+    let cite_files = [
+        ("cite.bib", citation.bibtex.clone()),
+        ("cite.ris", citation.ris.clone()),
+        ("robots.txt", discovery::robots(meta)),
+    ];
+    for (path, text) in cite_files {
+        add(
+            &mut site,
+            path,
+            text.into_bytes(),
+            Origin::generated(format!("the generated `{path}`")),
+        );
+    }
+    if let Some(sitemap) = discovery::sitemap(meta, &paths) {
+        add(
+            &mut site,
+            "sitemap.xml",
+            sitemap.into_bytes(),
+            Origin::generated("the generated `sitemap.xml`"),
+        );
+    }
+    for (section, html) in document.sections.iter().zip(sections) {
+        let origin = Origin::generated(format!("the page of section {}", section.file.name))
+            .at(&section.file, section.slug_span.clone());
+        add(
+            &mut site,
+            &format!("{}/index.html", section.slug),
+            html.into_bytes(),
+            origin,
+        );
+        site.pages += 1;
+    }
+    for file in &resolved.data_files {
+        let (named_in, span) = &file.named_at;
+        let origin = Origin::generated(format!("the data file {}", file.from))
+            .in_group("data")
+            .at(named_in, span.clone());
+        add(
+            &mut site,
+            &file.path,
+            file.text.clone().into_bytes(),
+            origin,
+        );
+    }
+    for (path, bytes) in &project.static_files {
+        let origin = Origin::generated(format!("the static file `static/{path}`"));
+        add(&mut site, path, bytes.clone(), origin);
+    }
+    diagnostics.into_result(site)
 }
+
+/// Folders the site keeps for what it generates: (folder, what, group).
+const KEPT_FOLDERS: &[(&str, &str, &str)] = &[
+    ("audit", "the Source audit page", "audit"),
+    ("data", "the figures' data files", "data"),
+    ("__brief", "`brief serve`'s reload channel", "serve"),
+    (
+        crate::output::MARKER,
+        "the mark of a site brief wrote",
+        "marker",
+    ),
+];
 
 /// The home page: the whole brief.
 fn render_home(
@@ -311,8 +374,7 @@ fn render_section_pages(
     project: &Project,
     resolved: &ResolvedDocument,
     brief: &BriefContext<'_>,
-    site: &mut Site,
-) -> Result<(), Diagnostics> {
+) -> Result<Vec<String>, Diagnostics> {
     let document = &resolved.document;
     let meta = &document.meta;
     let section_figures = figures_html(tera, project, resolved, "../")?;
@@ -355,25 +417,9 @@ fn render_section_pages(
             "head",
             &discovery::head(meta, &path, authors, &resolved.citations.entries, false),
         );
-        let html = render_template(tera, project, "section.html", &context)?;
-        Ok::<_, Diagnostics>((format!("{path}index.html"), html))
+        render_template(tera, project, "section.html", &context)
     });
-    for page in pages {
-        let (path, html) = page?;
-        site.files.insert(path, html.into_bytes());
-        site.pages += 1;
-    }
-    Ok(())
-}
-
-/// Static files and the figures' data files.
-fn add_files(site: &mut Site, project: &Project, resolved: &ResolvedDocument) {
-    for (path, bytes) in &project.static_files {
-        site.files.insert(path.clone(), bytes.clone());
-    }
-    for (path, text) in &resolved.data_files {
-        site.files.insert(path.clone(), text.clone().into_bytes());
-    }
+    pages.into_iter().collect()
 }
 
 const TOC_ENTRY: &str = "_brief/toc-entry.html";

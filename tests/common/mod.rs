@@ -152,3 +152,78 @@ pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
 pub fn text_of(element: &scraper::ElementRef<'_>) -> String {
     element.text().collect::<String>()
 }
+
+/// A brief beside a sentinel folder of someone else's files, in one temporary folder, so that a
+/// test can prove a run changed nothing outside the brief's output: `snapshot_outside` covers
+/// every file and link except those of the output folder and the cache.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// The tiny brief in `brief/`, and `sentinel/` holding a few files and a subfolder.
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        copy_tree(&fixtures().join("tiny"), &dir.path().join("brief"));
+        let sentinel = dir.path().join("sentinel");
+        fs::create_dir_all(sentinel.join("photos")).expect("sentinel folder");
+        fs::write(sentinel.join("thesis.docx"), "years of work").expect("sentinel file");
+        fs::write(sentinel.join("secret.csv"), "label,value\nsecret,42\n").expect("sentinel");
+        fs::write(sentinel.join("photos/cat.jpg"), [0xff, 0xd8, 0xff]).expect("sentinel");
+        Sandbox { dir }
+    }
+
+    pub fn brief(&self) -> PathBuf {
+        self.dir.path().join("brief")
+    }
+
+    pub fn sentinel(&self) -> PathBuf {
+        self.dir.path().join("sentinel")
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.brief().join(relative);
+        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
+        fs::write(path, text).expect("write file");
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_brief(args, &self.brief())
+    }
+
+    /// Every file, folder and link under the sandbox but the brief's `public/` and
+    /// `.brief-cache/`: path → contents (a link's target, a folder's name).
+    pub fn snapshot_outside(&self) -> BTreeMap<String, Vec<u8>> {
+        let skip = [
+            self.brief().join("public"),
+            self.brief().join(".brief-cache"),
+        ];
+        let mut files = BTreeMap::new();
+        let walk = walkdir::WalkDir::new(self.dir.path())
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !skip.iter().any(|s| e.path() == s));
+        for entry in walk {
+            let entry = entry.expect("walk");
+            let relative = entry
+                .path()
+                .strip_prefix(self.dir.path())
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            let kind = entry.file_type();
+            let contents = if kind.is_symlink() {
+                let target = fs::read_link(entry.path()).expect("read link");
+                format!("link → {}", target.display()).into_bytes()
+            } else if kind.is_file() {
+                fs::read(entry.path()).expect("read")
+            } else if kind.is_dir() {
+                b"(folder)".to_vec()
+            } else {
+                b"(special file)".to_vec()
+            };
+            files.insert(relative, contents);
+        }
+        files
+    }
+}
