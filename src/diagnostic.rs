@@ -119,6 +119,32 @@ impl Diagnostic {
         self
     }
 
+    /// A file that could not be read, as the place that named it tells it: the file's own
+    /// message, located at `place`, with the guard's hint when it refused the path (outside the
+    /// brief, not a file, too large), else `hint`.
+    pub fn named_at(
+        self,
+        what: &str,
+        written: &str,
+        place: (&Arc<SourceFile>, Range<usize>),
+        hint: &str,
+    ) -> Diagnostic {
+        let refused = self.code.is_some_and(|code| code != "unreadable-file");
+        let hint = match self.hint {
+            Some(own) if refused => own,
+            _ => hint.to_string(),
+        };
+        // The file's own message starts with its name, which this one already gives.
+        let message = self
+            .message
+            .split_once(": ")
+            .filter(|(name, _)| written.ends_with(name.trim_start_matches("./")))
+            .map_or(self.message.as_str(), |(_, rest)| rest);
+        Diagnostic::new(format!("cannot read {what} `{written}`: {message}"))
+            .at(place.0, place.1, "named here")
+            .hint(hint)
+    }
+
     /// `file:line:col`, or just the file name, or nothing.
     pub fn position(&self) -> Option<String> {
         self.location.as_ref().map(|(file, span)| {

@@ -27,6 +27,7 @@ pub mod meta;
 pub mod output;
 pub mod parallel;
 pub mod parse;
+pub mod paths;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
@@ -107,7 +108,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         root
     };
     let out = output_path(root, options);
-    let known = write::manifest_names(&folder.join(load::CACHE_FOLDER), &out);
+    let known = paths::cache_folder(folder).is_some_and(|cache| write::manifest_names(&cache, &out));
     let output = output::OutputFolder::claim(folder, &out, known)?;
     let mut timings = Vec::new();
     let mut lap = Instant::now();

@@ -2,7 +2,6 @@
 //! [`Project`]. Nothing here interprets them; every read error names its file.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,6 +10,7 @@ use walkdir::WalkDir;
 use crate::assets;
 use crate::diagnostic::{file_error, Diagnostic, Diagnostics, SourceFile};
 use crate::links::LinkCache;
+use crate::paths::{cache_folder, BriefFolder};
 
 /// The name of the file that holds the brief's metadata.
 pub const INDEX_FILE: &str = "_index.md";
@@ -19,6 +19,8 @@ pub const INDEX_FILE: &str = "_index.md";
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
+    /// The same folder, as the guard every path from the brief goes through.
+    pub folder: BriefFolder,
     /// `content/_index.md`: the brief's metadata.
     pub index: Arc<SourceFile>,
     /// Every other Markdown file under `content/`, in path order.
@@ -42,9 +44,10 @@ pub struct Project {
 pub const CACHE_FOLDER: &str = ".brief-cache";
 
 impl Project {
-    /// Reads a text file named relative to the brief's folder (a references or data file).
+    /// Reads a text file named relative to the brief's folder (a references or data file); a
+    /// path that leads outside the brief is refused unread.
     pub fn read_source(&self, relative: &str) -> Result<Arc<SourceFile>, Diagnostic> {
-        read_source(&self.root, &self.root.join(relative))
+        self.folder.read_text(&self.root.join(relative))
     }
 }
 
@@ -56,18 +59,20 @@ pub fn load_single(path: &Path) -> Result<Project, Diagnostics> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut diagnostics = Diagnostics::default();
-    let index = read_source(root, path).map_err(Diagnostics::from)?;
-    let templates = read_templates(root, &mut diagnostics);
-    let static_files = read_static(root, &mut diagnostics);
+    let folder = BriefFolder::new(root)?;
+    let index = folder.read_text(path).map_err(Diagnostics::from)?;
+    let templates = read_templates(&folder, &mut diagnostics);
+    let static_files = read_static(&folder, &mut diagnostics);
     diagnostics.into_result(Project {
         root: root.to_path_buf(),
+        folder,
         index,
         sections: Vec::new(),
         templates,
         static_files,
         single: true,
         links: LinkCache::read(root).unwrap_or_default(),
-        cache: Some(root.join(CACHE_FOLDER)),
+        cache: cache_folder(root),
     })
 }
 
@@ -80,8 +85,9 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             .into());
     }
     let mut diagnostics = Diagnostics::default();
+    let folder = BriefFolder::new(root)?;
     let index_path = content.join(INDEX_FILE);
-    let index = match read_source(root, &index_path) {
+    let index = match folder.read_text(&index_path) {
         Ok(index) => Some(index),
         Err(error) => {
             diagnostics.push(error.hint(
@@ -116,29 +122,33 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             );
             continue;
         }
-        match read_source(root, path) {
+        match folder.read_text(path) {
             Ok(file) => sections.push(file),
             Err(error) => diagnostics.push(error),
         }
     }
-    let templates = read_templates(root, &mut diagnostics);
-    let static_files = read_static(root, &mut diagnostics);
+    let templates = read_templates(&folder, &mut diagnostics);
+    let static_files = read_static(&folder, &mut diagnostics);
     match index {
         Some(index) if diagnostics.is_empty() => Ok(Project {
             root: root.to_path_buf(),
+            folder,
             index,
             sections,
             templates,
             static_files,
             single: false,
             links: LinkCache::read(root).unwrap_or_default(),
-            cache: Some(root.join(CACHE_FOLDER)),
+            cache: cache_folder(root),
         }),
         _ => Err(diagnostics),
     }
 }
 
-fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, Arc<SourceFile>> {
+fn read_templates(
+    folder: &BriefFolder,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Arc<SourceFile>> {
     let mut templates: BTreeMap<String, Arc<SourceFile>> = assets::TEMPLATES
         .iter()
         .map(|(name, text)| {
@@ -148,11 +158,11 @@ fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String
             )
         })
         .collect();
-    for (name, path) in files_under(&root.join("templates"), diagnostics) {
+    for (name, path) in files_under(folder, "templates", diagnostics) {
         if !name.ends_with(".html") {
             continue;
         }
-        match read_source(root, &path) {
+        match folder.read_text(&path) {
             Ok(file) => {
                 templates.insert(name, file);
             }
@@ -162,32 +172,40 @@ fn read_templates(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String
     templates
 }
 
-fn read_static(root: &Path, diagnostics: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
+fn read_static(folder: &BriefFolder, diagnostics: &mut Diagnostics) -> BTreeMap<String, Vec<u8>> {
     let mut files: BTreeMap<String, Vec<u8>> = assets::STATIC_FILES
         .iter()
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();
-    for (name, path) in files_under(&root.join("static"), diagnostics) {
-        match fs::read(&path) {
+    for (name, path) in files_under(folder, "static", diagnostics) {
+        match folder.read_bytes(&path) {
             Ok(bytes) => {
                 files.insert(name, bytes);
             }
-            Err(error) => diagnostics.push(file_error(&relative(root, &path), error)),
+            Err(problem) => diagnostics.push(
+                file_error(&folder.relative(&path), &problem).hint(problem.hint()),
+            ),
         }
     }
     files
 }
 
-/// Files under `dir` as (path relative to `dir` with `/` separators, full path), in name order.
-fn files_under(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+/// Files under the brief's folder `name` as (path relative to it with `/` separators, full
+/// path), in name order. Symbolic links are listed too, for the guard to follow or refuse.
+fn files_under(
+    folder: &BriefFolder,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
+    let dir = folder.shown.join(name);
     if !dir.is_dir() {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name().min_depth(1) {
+    for entry in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            Ok(entry) if !entry.file_type().is_dir() => {
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
                 let name = rel
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy())
@@ -199,33 +217,17 @@ fn files_under(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, PathBu
             }
             Ok(_) => {}
             Err(error) => {
-                let path = error.path().unwrap_or(dir).to_path_buf();
-                diagnostics.push(file_error(&path, error));
+                let path = error.path().unwrap_or(&dir).to_path_buf();
+                diagnostics.push(file_error(&folder.relative(&path), error));
             }
         }
     }
     files
 }
 
-/// Reads a UTF-8 text file, dropping a byte-order mark; the error names the file.
-pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let shown = relative(root, path);
-    let bytes = fs::read(path).map_err(|error| {
-        let diagnostic = file_error(&shown, &error);
-        match fs::read_link(path) {
-            Ok(target) => diagnostic.hint(format!(
-                "it is a symbolic link to {}, which cannot be read",
-                target.display()
-            )),
-            Err(_) if path.is_dir() => Diagnostic::new(format!(
-                "{} is a folder, not a Markdown file",
-                shown.display()
-            ))
-            .hint("sections are files; rename the folder so that its name does not end in .md"),
-            Err(_) => diagnostic,
-        }
-    })?;
-    let text = String::from_utf8(bytes).map_err(|error| not_utf8(&shown, &error))?;
+/// A file's bytes as UTF-8 text, byte-order mark dropped; `shown` names it in errors.
+pub fn decode_text(shown: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(shown, &error))?;
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)

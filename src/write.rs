@@ -31,7 +31,7 @@ impl Manifest {
     /// The last build's manifest, when it wrote to the same folder.
     fn read(cache: Option<&Path>, out: &str) -> Manifest {
         cache
-            .and_then(|cache| fs::read_to_string(cache.join(MANIFEST)).ok())
+            .and_then(|cache| crate::paths::read_cache_file(&cache.join(MANIFEST)))
             .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
             .filter(|manifest| manifest.out == out)
             .unwrap_or_default()
@@ -40,10 +40,9 @@ impl Manifest {
     /// Best effort: without it the next build writes every file.
     fn write(&self, cache: &Path) {
         if let Ok(json) = serde_json::to_string(self) {
-            let partial = cache.join(format!("{MANIFEST}.partial"));
-            let _ = fs::create_dir_all(cache)
-                .and_then(|()| fs::write(&partial, json))
-                .and_then(|()| fs::rename(&partial, cache.join(MANIFEST)));
+            let _ = fs::create_dir_all(cache).and_then(|()| {
+                crate::paths::replace_file(&cache.join(MANIFEST), json.as_bytes())
+            });
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn lookup(folder: Option<&Path>, fingerprint: &str) -> Option<Arc<Cached>> {
     {
         return Some(hit);
     }
-    let text = std::fs::read_to_string(folder?.join(FILE)).ok()?;
+    let text = crate::paths::read_cache_file(&folder?.join(FILE))?;
     let cached: Cached = serde_json::from_str(&text).ok()?;
     if cached.fingerprint != fingerprint {
         return None;
@@ -55,10 +55,8 @@ pub fn store(folder: Option<&Path>, cached: Cached) {
     let cached = Arc::new(cached);
     if let Some(folder) = folder {
         if let Ok(json) = serde_json::to_string(&*cached) {
-            let partial = folder.join(format!("{FILE}.partial"));
             let _ = std::fs::create_dir_all(folder)
-                .and_then(|()| std::fs::write(&partial, json))
-                .and_then(|()| std::fs::rename(&partial, folder.join(FILE)));
+                .and_then(|()| crate::paths::replace_file(&folder.join(FILE), json.as_bytes()));
         }
     }
     if let Ok(mut memory) = MEMORY.lock() {

@@ -341,9 +341,12 @@ fn load_style(document: &Document, project: &Project) -> Result<IndependentStyle
     let at = field_span(document, "csl", name);
     if name.ends_with(".csl") {
         let file = project.read_source(name).map_err(|error| {
-            Diagnostic::new(format!("cannot read the citation style `{name}`: {}", error.message))
-                .at(&document.index, at.clone(), "named here")
-                .hint("the path is relative to the brief's folder; or name a built-in style such as `apa`")
+            error.named_at(
+                "the citation style",
+                name,
+                (&document.index, at.clone()),
+                "the path is relative to the brief's folder; or name a built-in style such as `apa`",
+            )
         })?;
         let style = Style::from_xml(&file.text).map_err(|error| {
             Diagnostic::new(format!("invalid CSL style: {error}"))

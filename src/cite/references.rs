@@ -50,16 +50,12 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
             Ok(file) => file,
             Err(error) => {
                 let span = field_span(document, "bibliography", name);
-                diagnostics.push(
-                    Diagnostic::new(format!(
-                        "cannot read the references file `{name}`: {}",
-                        error.message
-                    ))
-                    .at(&document.index, span, "named here")
-                    .hint(
-                        "the path is relative to the brief's folder, e.g. `data/references.yaml`",
-                    ),
-                );
+                diagnostics.push(error.named_at(
+                    "the references file",
+                    name,
+                    (&document.index, span),
+                    "the path is relative to the brief's folder, e.g. `data/references.yaml`",
+                ));
                 continue;
             }
         };

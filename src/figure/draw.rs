@@ -118,12 +118,12 @@ pub fn draw_figure(
 ) -> Result<DrawnFigure, Diagnostic> {
     let fields = &spec.fields;
     let file = project.read_source(&fields.data).map_err(|error| {
-        Diagnostic::new(format!(
-            "cannot read the figure's data file `{}`: {}",
-            fields.data, error.message
-        ))
-        .at(&spec.file, field_span(spec, "data"), "named here")
-        .hint("the path is relative to the brief's folder, e.g. `data/production.csv`")
+        error.named_at(
+            "the figure's data file",
+            &fields.data,
+            (&spec.file, field_span(spec, "data")),
+            "the path is relative to the brief's folder, e.g. `data/production.csv`",
+        )
     })?;
     let table = parse_csv(&file)?;
     let label = table.column(&fields.label, &spec.file, field_span(spec, "label"))?;

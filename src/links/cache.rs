@@ -92,16 +92,29 @@ impl LinkCache {
         root.join(crate::load::CACHE_FOLDER).join("links.json")
     }
 
+    /// The same, when the cache folder is a folder of the brief's own (not a link elsewhere).
+    fn guarded_path(root: &Path) -> Result<PathBuf, String> {
+        crate::paths::cache_folder(root)
+            .map(|folder| folder.join("links.json"))
+            .ok_or_else(|| {
+                format!(
+                    "{} is not a folder (a symbolic link?): brief keeps its cache only in a folder of its own",
+                    root.join(crate::load::CACHE_FOLDER).display()
+                )
+            })
+    }
+
     /// The cache in `root`; empty when there is none. An unreadable cache is an error, for
     /// `check` to report; `build` treats it as empty.
     pub fn read(root: &Path) -> Result<LinkCache, String> {
-        let path = Self::path(root);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let path = Self::guarded_path(root)?;
+        let text = match std::fs::symlink_metadata(&path) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(LinkCache::default())
             }
-            Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+            _ => crate::paths::read_cache_file(&path).ok_or_else(|| {
+                format!("cannot read {}: it is not a plain file", path.display())
+            })?,
         };
         let cache: LinkCache = serde_json::from_str(&text)
             .map_err(|error| format!("{} is not a link cache: {error}", path.display()))?;
@@ -114,7 +127,7 @@ impl LinkCache {
     /// Writes the cache beside itself and renames it into place, so that an interrupted run
     /// never leaves half a file.
     pub fn write(&self, root: &Path) -> Result<(), String> {
-        let path = Self::path(root);
+        let path = Self::guarded_path(root)?;
         let folder = path.parent().unwrap_or(root);
         std::fs::create_dir_all(folder)
             .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
@@ -125,9 +138,7 @@ impl LinkCache {
         let mut json = serde_json::to_string_pretty(&cache)
             .map_err(|error| format!("cannot write the link cache: {error}"))?;
         json.push('\n');
-        let partial = folder.join("links.json.partial");
-        std::fs::write(&partial, json)
-            .and_then(|()| std::fs::rename(&partial, &path))
+        crate::paths::replace_file(&path, json.as_bytes())
             .map_err(|error| format!("cannot write {}: {error}", path.display()))
     }
 
