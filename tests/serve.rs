@@ -122,6 +122,67 @@ impl Events {
     }
 }
 
+/// Sends `request` as it is and reads the answer until the server closes (5 s at most).
+fn exchange(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    // On a timeout or reset, what arrived so far is kept and the assertions say what is missing.
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn status_of(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {response:?}"))
+}
+
+/// Reads one answer of a kept-alive connection: the head, then `Content-Length` bytes.
+fn read_response(stream: &mut TcpStream) -> (u16, String, String) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "closed mid-head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("Content-Length: "))
+        .expect("Content-Length")
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    (
+        status_of(&head),
+        head,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+/// A GET from another client, which must be answered within 2 s.
+fn assert_answered_promptly(port: u16) {
+    let started = Instant::now();
+    let response = exchange(
+        port,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status_of(&response), 200, "{response}");
+    assert!(response.contains("A Tiny Brief"));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered after {:?}",
+        started.elapsed()
+    );
+}
+
 fn edit(fixture: &Fixture, file: &str, from: &str, to: &str) {
     let path = fixture.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -251,6 +312,222 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
         "title: \"First Things\"",
     );
     events.wait_for("data: reload");
+}
+
+#[test]
+fn a_foreign_host_gets_421_and_no_page() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let port = server.port;
+    let other = if port == 1234 { 1235 } else { 1234 };
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost:{other}"),
+    ] {
+        let response = exchange(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status_of(&response), 421, "{host}: {response}");
+        assert!(
+            response.contains("Content-Type: text/plain; charset=utf-8"),
+            "{response}"
+        );
+        assert!(response.contains("X-Content-Type-Options: nosniff"));
+        assert!(
+            !response.contains("A Tiny Brief") && !response.contains("<html"),
+            "{host} was shown the site: {response}"
+        );
+    }
+    // Through an absolute URL too.
+    let response = exchange(
+        port,
+        &format!("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    );
+    assert_eq!(status_of(&response), 421, "{response}");
+}
+
+#[test]
+fn the_loopback_names_with_the_listening_port_are_served() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let port = server.port;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("LocalHost:{port}"),
+        "localhost".to_string(),
+    ] {
+        let response = exchange(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status_of(&response), 200, "{host}: {response}");
+        assert!(response.contains("A Tiny Brief"), "{host}");
+        assert!(response.contains("X-Content-Type-Options: nosniff"));
+        assert!(response.contains("Cache-Control: no-store"));
+    }
+}
+
+#[test]
+fn only_get_and_head_are_answered() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let response = exchange(
+            server.port,
+            &format!("{method} / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status_of(&response), 405, "{method}: {response}");
+        assert!(response.contains("\r\nAllow: GET, HEAD\r\n"), "{response}");
+        assert!(!response.contains("A Tiny Brief"), "{method}");
+    }
+}
+
+#[test]
+fn head_gets_the_headers_of_get_and_no_body() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let (_, _, page) = server.get("/first/");
+    let response = exchange(
+        server.port,
+        "HEAD /first/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status_of(&response), 200, "{response}");
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(
+        head.contains(&format!("\r\nContent-Length: {}\r\n", page.len())),
+        "{head}"
+    );
+    assert_eq!(body, "", "HEAD has no body");
+}
+
+#[test]
+fn a_stalled_request_body_does_not_hold_up_other_clients() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let mut stalled = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stalled
+        .write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000\r\n\r\n")
+        .unwrap();
+    // The 2000 bytes never come, and the connection stays open.
+    assert_answered_promptly(server.port);
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut response = Vec::new();
+    let _ = stalled.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    assert_eq!(status_of(&response), 405, "{response}");
+    assert!(
+        response.contains("Connection: close"),
+        "closed without waiting for the body: {response}"
+    );
+}
+
+#[test]
+fn a_silent_connection_does_not_block_others() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let _silent = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let mut half = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: 127.").unwrap();
+    assert_answered_promptly(server.port);
+}
+
+#[test]
+fn a_request_head_over_16_kib_gets_431() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let big = "a".repeat(17 * 1024);
+    let response = exchange(
+        server.port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {big}\r\n\r\n"),
+    );
+    assert_eq!(status_of(&response), 431, "{response}");
+    assert_answered_promptly(server.port);
+}
+
+#[test]
+fn malformed_requests_and_a_missing_host_get_400() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    for request in [
+        "GET / HTTP/1.1\r\n\r\n",
+        "GET /\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+        "\u{1}\r\n\r\n",
+    ] {
+        let response = exchange(server.port, request);
+        assert_eq!(status_of(&response), 400, "{request:?}: {response}");
+        assert!(!response.contains("A Tiny Brief"));
+    }
+    let response = exchange(server.port, "GET / HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(status_of(&response), 505, "{response}");
+}
+
+#[test]
+fn keep_alive_answers_two_gets_on_one_connection() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let (status, head, body) = read_response(&mut stream);
+    assert_eq!(status, 200);
+    assert!(head.contains("Connection: keep-alive"), "{head}");
+    assert!(body.contains("A Tiny Brief"));
+    stream
+        .write_all(b"GET /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let (status, head, _) = read_response(&mut stream);
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("text/css") && head.contains("Connection: close"),
+        "{head}"
+    );
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "the server closes after Connection: close");
+}
+
+#[test]
+fn beyond_64_connections_the_server_answers_503() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let held: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    let mut one_more = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    one_more
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut response = Vec::new();
+    let _ = one_more.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    assert_eq!(status_of(&response), 503, "{response}");
+    // Closed connections give their places back.
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let response = exchange(
+            server.port,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        );
+        if status_of(&response) == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{response}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

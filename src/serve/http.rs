@@ -1,220 +1,314 @@
-//! The development server: HTTP on 127.0.0.1 only, files from the in-memory site (so nothing
-//! outside it can be reached), `index.html` for folders, the site's `404.html` for misses, and a
-//! server-sent event stream that tells pages to reload or to show the build error.
+//! The development server: HTTP/1.1 on 127.0.0.1 only, answering from the in-memory site
+//! ([`super::site`]) and with a server-sent event stream that tells pages to reload or to show
+//! the build error.
+//!
+//! Local clients may be hostile: a page on another origin can reach this port through DNS
+//! rebinding, and any program can open sockets. So a `Host` that does not name this server is
+//! refused ([`super::request`]), only GET and HEAD are answered, no request body is ever read,
+//! and every connection has its own thread, deadlines and a size cap: a stalled client holds up
+//! only itself.
 
-use std::io::Write;
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Request, Response, Server};
-
-use super::{Event, Shared};
+use super::request::{self, ReadError};
+use super::{site, Event, Shared};
 use crate::diagnostic::Diagnostic;
-use crate::html::escape;
 
 /// Where pages listen for reloads; no brief has a file there.
 pub const EVENTS_PATH: &str = "/__brief/events";
 
+/// Connections served at once (event streams included); more are answered 503.
+const MAX_CONNECTIONS: usize = 64;
+const MAX_REQUESTS_PER_CONNECTION: usize = 100;
+/// For the whole request head, not for each read.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Between the requests of a kept-alive connection.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+/// For each write: a client that stops reading is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A comment this often keeps proxies and the browser from dropping a quiet event stream.
+const PING_INTERVAL: Duration = Duration::from_secs(15);
+/// How long, and how much, is read and thrown away before a connection closes (see
+/// [`close_gently`]).
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 64 * 1024;
+
+/// A listening socket on 127.0.0.1.
+pub struct Server {
+    listener: TcpListener,
+    address: SocketAddr,
+}
+
+impl Server {
+    /// The address served, with the port the system chose if 0 was asked for.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
+
 /// Listens on 127.0.0.1:`port`; a taken port is an error that names the next free one.
 pub fn bind(port: u16) -> Result<Server, Diagnostic> {
-    Server::http(("127.0.0.1", port)).map_err(|error| {
+    let refused = |error: std::io::Error| {
         let mut diagnostic = Diagnostic::new(format!("cannot serve on 127.0.0.1:{port}: {error}"));
-        if let Some(free) = (port.saturating_add(1)..=port.saturating_add(100))
-            .find(|candidate| TcpListener::bind(("127.0.0.1", *candidate)).is_ok())
-        {
+        let free = (error.kind() == std::io::ErrorKind::AddrInUse)
+            .then(|| {
+                (port.saturating_add(1)..=port.saturating_add(100))
+                    .find(|candidate| TcpListener::bind(("127.0.0.1", *candidate)).is_ok())
+            })
+            .flatten();
+        if let Some(free) = free {
             diagnostic = diagnostic.hint(format!("port {port} is in use; try `--port {free}`"));
         }
         diagnostic
-    })
+    };
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(refused)?;
+    let address = listener.local_addr().map_err(refused)?;
+    Ok(Server { listener, address })
 }
 
-/// Answers requests until the process ends.
+/// Answers connections until the process ends, each on a thread of its own.
 pub fn run(server: &Server, shared: &Arc<Shared>) {
-    for request in server.incoming_requests() {
-        if request.url().split('?').next() == Some(EVENTS_PATH) {
-            let shared = Arc::clone(shared);
-            std::thread::spawn(move || stream_events(request, &shared));
-        } else {
-            let response = respond(request.url(), shared);
-            let _ = request.respond(response);
-        }
-    }
-}
-
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
-
-fn respond(url: &str, shared: &Shared) -> Reply {
-    let site = shared.site.read().ok().and_then(|site| site.clone());
-    let Some(site) = site else {
-        // No good build yet: a page that shows the error and reloads once the brief builds.
-        let error = shared
-            .error
-            .read()
-            .ok()
-            .and_then(|e| e.clone())
-            .unwrap_or_default();
-        let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\
-             <body><main><h1>The brief does not build yet</h1><pre>{}</pre></main></body></html>",
-            escape(&error)
-        );
-        return html_reply(200, inject(page.as_bytes()));
-    };
-    let Some(path) = site_path(url) else {
-        return not_found(&site.files);
-    };
-    if let Some(bytes) = site.files.get(&path) {
-        let body = if path.ends_with(".html") {
-            inject(bytes)
-        } else {
-            bytes.clone()
+    let active = Arc::new(AtomicUsize::new(0));
+    let port = server.address.port();
+    for stream in server.listener.incoming() {
+        let Ok(stream) = stream else {
+            // Most likely out of file descriptors: let open connections finish first.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
         };
-        return reply(200, content_type(&path), body);
-    }
-    // A folder without its slash: send the browser to it, so that relative links work.
-    let folder = if path.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{path}/index.html")
-    };
-    if !path.ends_with('/') && site.files.contains_key(&folder) {
-        let location = format!("/{path}/");
-        let header = Header::from_bytes("Location", location.as_bytes()).ok();
-        let mut response = reply(301, "text/plain; charset=utf-8", Vec::new());
-        if let Some(header) = header {
-            response.add_header(header);
+        if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            active.fetch_sub(1, Ordering::SeqCst);
+            turn_away(stream);
+            continue;
         }
-        return response;
+        let slot = Slot(Arc::clone(&active));
+        let shared = Arc::clone(shared);
+        // If the thread cannot start, the closure is dropped: the stream closes, the slot frees.
+        let _ = std::thread::Builder::new()
+            .name("brief-http".into())
+            .spawn(move || {
+                let _slot = slot;
+                serve_connection(stream, port, &shared);
+            });
     }
-    not_found(&site.files)
 }
 
-/// The site's own path for a request: percent-decoded, `index.html` for folders, and `None`
-/// for anything that tries to climb out (`..`, however it is encoded).
-pub fn site_path(url: &str) -> Option<String> {
-    let raw = url.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(raw)?;
-    if decoded.contains('\0') || decoded.contains('\\') {
-        return None;
+/// One of the [`MAX_CONNECTIONS`], given back when the connection's thread ends (even by a panic).
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
-    let mut parts = Vec::new();
-    for part in decoded.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            part => parts.push(part),
-        }
-    }
-    let mut path = parts.join("/");
-    if decoded.ends_with('/') {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
-    }
-    Some(path)
 }
 
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
+/// Answers 503 without ever blocking the accepting thread: a client that is not reading loses
+/// the answer, and no one else waits.
+fn turn_away(mut stream: TcpStream) {
+    let _ = stream.set_nonblocking(true);
+    let reply = Reply::text(503, "too many connections; try again\n");
+    let _ = write_reply(&mut stream, &reply, false, false);
+}
+
+/// Requests on one connection, one after another, until it closes or a limit is reached.
+fn serve_connection(mut stream: TcpStream, port: u16, shared: &Shared) {
+    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
+        return;
+    }
+    // Head and body go out in two writes; the body must not wait for the head's ACK.
+    let _ = stream.set_nodelay(true);
+    let mut buffer = Vec::new();
+    for served in 1..=MAX_REQUESTS_PER_CONNECTION {
+        let wait = if served == 1 {
+            HEAD_TIMEOUT
         } else {
-            out.push(bytes[i]);
-            i += 1;
+            IDLE_TIMEOUT
+        };
+        let head = match request::read_head(&mut stream, &mut buffer, wait, HEAD_TIMEOUT) {
+            Ok(head) => head,
+            Err(ReadError::Gone) => return,
+            Err(ReadError::TooLarge) => {
+                let reply = Reply::text(431, "the request head is larger than 16 KiB\n");
+                refuse(stream, &reply);
+                return;
+            }
+        };
+        let request = match request::parse(&head, port) {
+            Ok(request) => request,
+            Err(refusal) => {
+                refuse(stream, &Reply::text(refusal.status, refusal.message));
+                return;
+            }
+        };
+        // An announced body is never read, so nothing after it could be told apart from it.
+        let keep_alive =
+            request.keep_alive && !request.has_body && served < MAX_REQUESTS_PER_CONNECTION;
+        let head_only = request.method == "HEAD";
+        let reply = if !head_only && request.method != "GET" {
+            let mut reply = Reply::text(405, "only GET and HEAD are answered\n");
+            reply.headers.push(("Allow", "GET, HEAD".into()));
+            reply
+        } else if request.target.split('?').next() == Some(EVENTS_PATH) {
+            stream_events(stream, head_only, shared);
+            return;
+        } else {
+            site::respond(&request.target, shared)
+        };
+        if write_reply(&mut stream, &reply, head_only, keep_alive).is_err() {
+            return;
+        }
+        if !keep_alive {
+            close_gently(stream);
+            return;
         }
     }
-    String::from_utf8(out).ok()
 }
 
-fn not_found(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Reply {
-    match files.get("404.html") {
-        Some(page) => html_reply(404, inject(page)),
-        None => reply(404, "text/plain; charset=utf-8", b"not found".to_vec()),
+fn refuse(mut stream: TcpStream, reply: &Reply) {
+    if write_reply(&mut stream, reply, false, false).is_ok() {
+        close_gently(stream);
     }
 }
 
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "csv" => "text/csv; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "bib" | "ris" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
+/// Closing a socket with unread bytes in it sends a reset, which can destroy the answer before
+/// the client reads it; so the writing side closes first, and a little of what the client still
+/// sends (an unread body, a too-large head) is read and thrown away, for a moment at most.
+fn close_gently(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let deadline = Instant::now() + LINGER;
+    let mut chunk = [0u8; 4096];
+    let mut discarded = 0;
+    while discarded < LINGER_BYTES {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() || stream.set_read_timeout(Some(remaining)).is_err() {
+            return;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => discarded += n,
+        }
     }
 }
 
-fn html_reply(status: u16, body: Vec<u8>) -> Reply {
-    reply(status, "text/html; charset=utf-8", body)
+/// An answer with a body of known length.
+pub struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    /// Beyond the ones every answer has (`Location`, `Allow`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
-fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
-    let mut response = Response::from_data(body).with_status_code(status);
-    if let Ok(header) = Header::from_bytes("Content-Type", content_type.as_bytes()) {
-        response.add_header(header);
+impl Reply {
+    pub fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body,
+            headers: Vec::new(),
+        }
     }
-    if let Ok(header) = Header::from_bytes("Cache-Control", "no-store") {
-        response.add_header(header);
+
+    pub fn html(status: u16, body: Vec<u8>) -> Reply {
+        Reply::new(status, "text/html; charset=utf-8", body)
     }
-    response
-}
 
-/// The few lines that make a served page reload after a rebuild, keep its scroll position, and
-/// show a failed build's message over the page. Only `serve` adds them; `build` never does.
-const RELOAD_SCRIPT: &str = r#"<script>(function(){var k="brief-scroll";try{var s=JSON.parse(sessionStorage.getItem(k)||"null");if(s&&s[0]===location.pathname){sessionStorage.removeItem(k);addEventListener("load",function(){scrollTo(s[1],s[2])})}}catch(e){}
-var es=new EventSource("/__brief/events");es.onmessage=function(e){if(e.data==="reload"){try{sessionStorage.setItem(k,JSON.stringify([location.pathname,scrollX,scrollY]))}catch(x){}location.reload()}};
-es.addEventListener("failure",function(e){var o=document.getElementById("brief-error");if(!o){o=document.createElement("pre");o.id="brief-error";o.setAttribute("role","alert");o.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffd7d7;font:13px/1.45 ui-monospace,monospace;z-index:2147483647;white-space:pre-wrap;border-top:3px solid #e55";document.body.appendChild(o)}o.textContent=JSON.parse(e.data)})})();</script>"#;
-
-fn inject(page: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(page);
-    match text.rfind("</body>") {
-        Some(at) => format!("{}{RELOAD_SCRIPT}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{RELOAD_SCRIPT}").into_bytes(),
+    pub fn text(status: u16, body: impl Into<String>) -> Reply {
+        Reply::new(
+            status,
+            "text/plain; charset=utf-8",
+            body.into().into_bytes(),
+        )
     }
 }
 
-/// A server-sent event stream for one page, open until the page goes away.
-fn stream_events(request: Request, shared: &Shared) {
+/// Writes `reply`; HEAD gets the same headers, `Content-Length` included, and no body.
+fn write_reply(
+    stream: &mut TcpStream,
+    reply: &Reply,
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(if keep_alive {
+        "Connection: keep-alive\r\n\r\n"
+    } else {
+        "Connection: close\r\n\r\n"
+    });
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(&reply.body)?;
+    }
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Unknown",
+    }
+}
+
+/// A server-sent event stream for one page, open until the page goes away. It has no length,
+/// so it ends the connection.
+fn stream_events(mut stream: TcpStream, head_only: bool, shared: &Shared) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+    if head_only {
+        if stream.write_all(head.as_bytes()).is_ok() {
+            close_gently(stream);
+        }
+        return;
+    }
     let (sender, receiver) = channel();
-    let current_error = shared.error.read().ok().and_then(|e| e.clone());
+    // Listen before looking at the current error, so that no failure falls between the two.
     if let Ok(mut clients) = shared.clients.lock() {
         clients.push(sender);
     }
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
-    if writer
-        .write_all(head.as_bytes())
-        .and_then(|()| writer.flush())
+    let current_error = shared.error.read().ok().and_then(|e| e.clone());
+    let opening = format!("{head}: connected\n\n");
+    if stream
+        .write_all(opening.as_bytes())
+        .and_then(|()| stream.flush())
         .is_err()
     {
         return;
     }
     if let Some(error) = current_error {
-        if write_event(&mut writer, &Event::Failure(error)).is_err() {
+        if write_event(&mut stream, &Event::Failure(error)).is_err() {
             return;
         }
     }
+    // Returning drops the receiver, so the next broadcast forgets this page.
     loop {
-        let sent = match receiver.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => write_event(&mut writer, &event),
-            // A comment keeps proxies and the browser from dropping a quiet stream.
-            Err(RecvTimeoutError::Timeout) => writer
+        let sent = match receiver.recv_timeout(PING_INTERVAL) {
+            Ok(event) => write_event(&mut stream, &event),
+            Err(RecvTimeoutError::Timeout) => stream
                 .write_all(b": ping\n\n")
-                .and_then(|()| writer.flush()),
+                .and_then(|()| stream.flush()),
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if sent.is_err() {
@@ -234,36 +328,4 @@ fn write_event(writer: &mut impl Write, event: &Event) -> std::io::Result<()> {
     };
     writer.write_all(text.as_bytes())?;
     writer.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_stay_inside_the_site() {
-        assert_eq!(site_path("/").as_deref(), Some("index.html"));
-        assert_eq!(
-            site_path("/state-of-play/").as_deref(),
-            Some("state-of-play/index.html")
-        );
-        assert_eq!(site_path("/style.css?v=1").as_deref(), Some("style.css"));
-        assert_eq!(site_path("/a%20b.csv").as_deref(), Some("a b.csv"));
-        for hostile in [
-            "/../Cargo.toml",
-            "/%2e%2e/%2e%2e/etc/passwd",
-            "/a/..%2f..%2fsecret",
-            "/a\\..\\b",
-            "/%00",
-            "/%zz",
-        ] {
-            assert_eq!(site_path(hostile), None, "{hostile}");
-        }
-    }
-
-    #[test]
-    fn the_reload_script_goes_before_the_closing_body_tag() {
-        let page = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
-        assert!(page.contains("<p>x</p><script>") && page.ends_with("</script></body></html>"));
-    }
 }

@@ -3,6 +3,8 @@
 
 mod http;
 mod rebuild;
+mod request;
+mod site;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -72,10 +74,7 @@ impl Shared {
 /// Serves the brief in `root` (a folder, or one Markdown file) until the process is stopped.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), Diagnostic> {
     let server = http::bind(options.port)?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .map_or_else(String::new, |a| a.to_string());
+    let address = server.address();
     let shared = Arc::new(Shared::default());
     let mut builder = Builder::new(root);
     shared.publish(first_build(&mut builder));
