@@ -164,24 +164,29 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             line.push_str(&format!("\n  = help: {hint}"));
         }
-        line
+        terminal_safe(&line)
     }
 
     /// The rustc-like text: `error: …`, the location, the quoted line with carets, the hint.
+    /// Control characters from the files are shown escaped (`\u{1b}`), never sent raw to the
+    /// terminal, with the carets still under what they point at.
     pub fn render(&self) -> String {
         let mut diagnostic = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
-        .with_message(&self.message);
+        .with_message(terminal_safe(&self.message));
         if let Some(hint) = &self.hint {
-            diagnostic = diagnostic.with_notes(vec![format!("help: {hint}")]);
+            diagnostic = diagnostic.with_notes(vec![format!("help: {}", terminal_safe(hint))]);
         }
         match &self.location {
             Some((file, span)) => {
-                let simple = SimpleFile::new(file.name.as_str(), file.text.as_str());
+                let (text, shift) = escape_controls(&file.text);
+                let name = terminal_safe(&file.name);
+                let simple = SimpleFile::new(name.as_str(), text.as_str());
+                let span = shift(span.start)..shift(span.end);
                 let diagnostic = diagnostic.with_labels(vec![
-                    Label::primary((), span.clone()).with_message(&self.label)
+                    Label::primary((), span).with_message(terminal_safe(&self.label))
                 ]);
                 term::emit_into_string(&Config::default(), &simple, &diagnostic)
                     .unwrap_or_else(|_| format!("error: {}\n", self.message))
@@ -197,9 +202,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = terminal_safe(&self.message);
         match self.position() {
-            Some(position) => write!(f, "{position}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(position) => write!(f, "{}: {message}", terminal_safe(&position)),
+            None => f.write_str(&message),
         }
     }
 }
@@ -270,6 +276,48 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Whether `c` must not reach a terminal as it is: control characters (which can move the
+/// cursor, ring, or rewrite the screen: ESC, BEL, NUL, the C1 range) and the bidirectional
+/// overrides that make text read differently from what it is. Line breaks and tabs stay.
+fn is_unsafe_for_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character a terminal must not get raw written as `\u{1b}`; a carriage
+/// return is kept where it ends a line (Windows files).
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(is_unsafe_for_terminal) {
+        return text.to_string();
+    }
+    escape_controls(text).0
+}
+
+/// The escaped text, and a function from offsets in `text` to offsets in it.
+fn escape_controls(text: &str) -> (String, impl Fn(usize) -> usize) {
+    let mut escaped = String::with_capacity(text.len());
+    // (offset in `text`, bytes added by the escapes up to and including it)
+    let mut growth: Vec<(usize, usize)> = Vec::new();
+    let mut added = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let line_end = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
+        if is_unsafe_for_terminal(c) && !line_end {
+            let shown = format!("\\u{{{:x}}}", u32::from(c));
+            added += shown.len() - c.len_utf8();
+            escaped.push_str(&shown);
+            growth.push((at, added));
+        } else {
+            escaped.push(c);
+        }
+    }
+    let shift = move |offset: usize| {
+        let before = growth.partition_point(|&(at, _)| at < offset);
+        offset + before.checked_sub(1).map_or(0, |i| growth[i].1)
+    };
+    (escaped, shift)
+}
+
 /// The closest of `candidates` to `wanted`, if it is close enough to be a likely typo.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -282,5 +330,33 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 
 /// A diagnostic about a whole file (it could not be read, or is missing).
 pub fn file_error(path: &Path, message: impl fmt::Display) -> Diagnostic {
+    // Callers with a better idea replace this hint.
     Diagnostic::new(format!("{}: {message}", path.display()))
+        .hint("check that the path exists and that you may read and write it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_and_carets_stay_put() {
+        let file = SourceFile::new("a.md", "x\u{1b}[31m \u{7}key\u{0} end\r\nnext");
+        let at = file.text.find("key").unwrap();
+        let shown = Diagnostic::new("unknown key `k\u{1b}]0;owned\u{7}`")
+            .at(&file, at..at + 3, "here")
+            .hint("hint \u{202e}reversed")
+            .render();
+        assert!(!shown.chars().any(is_unsafe_for_terminal), "{shown:?}");
+        assert!(
+            shown.contains("x\\u{1b}[31m \\u{7}key\\u{0} end"),
+            "{shown}"
+        );
+        // The carets sit under `key` in the escaped line.
+        let lines: Vec<&str> = shown.lines().collect();
+        let quoted = lines.iter().position(|l| l.contains("key\\u{0}")).unwrap();
+        let column = lines[quoted].find("key\\u{0}").unwrap();
+        assert_eq!(lines[quoted + 1].find("^^^"), Some(column), "{shown}");
+        assert_eq!(terminal_safe("line\r\nnext\tcell"), "line\r\nnext\tcell");
+    }
 }

@@ -160,11 +160,54 @@ pub fn yaml_diagnostic(
         hint = Some("YAML does not allow tabs for indentation; use spaces".to_string());
     } else if message.contains("quoted value") {
         hint = Some("add the closing quote at the end of the value".to_string());
+    } else if let Some(field) = backticked_after(&problem, "duplicate field ") {
+        hint = Some(format!("`{field}` is given twice; keep one of them"));
+    } else if let Some(expected) = problem.split(", expected ").nth(1) {
+        let field = problem
+            .split_once(": ")
+            .map(|(field, _)| field)
+            .filter(|field| !field.contains(' '));
+        let wanted = expected_in_words(expected);
+        hint = Some(match field {
+            Some(field) => format!("`{field}` takes {wanted}"),
+            None => format!("this takes {wanted}"),
+        });
+    } else if problem.contains("control character") || file.text[start..end].contains('\0') {
+        hint = Some(
+            "remove the control character (an invisible byte such as NUL) from the line"
+                .to_string(),
+        );
+    } else if problem.contains("recursion limit") {
+        hint = Some("the YAML is nested too deeply; flatten it".to_string());
     }
+    // Every error says what to do, even when serde_yaml's message is all there is.
+    let hint = hint.or_else(|| {
+        Some(format!(
+            "check the {what}'s YAML syntax: `key: value` lines, lists as `- item` or `[a, b]`"
+        ))
+    });
     let diagnostic = Diagnostic::new(message).at(file, start..end, label);
     match hint {
         Some(hint) => diagnostic.hint(hint),
         None => diagnostic,
+    }
+}
+
+/// serde's "expected …" in words an author reads.
+fn expected_in_words(expected: &str) -> String {
+    let expected = expected.trim();
+    match expected {
+        "i64" | "u64" | "i32" | "u32" | "usize" | "u16" | "u8" => {
+            "a whole number, such as `1` (within the range of a 64-bit integer)".to_string()
+        }
+        "f64" | "f32" => "a number, such as `12.5`".to_string(),
+        "a string" => {
+            "text; put it in quotes if it holds `:` or starts with `[`, `{` or `@`".to_string()
+        }
+        "a boolean" => "`true` or `false`".to_string(),
+        "a sequence" => "a list: `[a, b]`, or one `- item` per line".to_string(),
+        other if other.starts_with("one of ") => other.replace("one of ", "one of: "),
+        other => other.to_string(),
     }
 }
 

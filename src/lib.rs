@@ -16,6 +16,7 @@ pub mod audit;
 pub mod check;
 pub mod citation_syntax;
 pub mod cite;
+pub mod date;
 pub mod diagnostic;
 pub mod figure;
 pub mod fingerprint;
@@ -24,6 +25,7 @@ pub mod html;
 pub mod links;
 pub mod load;
 pub mod meta;
+pub mod meta_rules;
 pub mod output;
 pub mod parallel;
 pub mod parse;
@@ -108,7 +110,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         root
     };
     let out = output_path(root, options);
-    let known = paths::cache_folder(folder).is_some_and(|cache| write::manifest_names(&cache, &out));
+    let known =
+        paths::cache_folder(folder).is_some_and(|cache| write::manifest_names(&cache, &out));
     let output = output::OutputFolder::claim(folder, &out, known)?;
     let mut timings = Vec::new();
     let mut lap = Instant::now();

@@ -182,9 +182,9 @@ fn read_static(folder: &BriefFolder, diagnostics: &mut Diagnostics) -> BTreeMap<
             Ok(bytes) => {
                 files.insert(name, bytes);
             }
-            Err(problem) => diagnostics.push(
-                file_error(&folder.relative(&path), &problem).hint(problem.hint()),
-            ),
+            Err(problem) => {
+                diagnostics.push(file_error(&folder.relative(&path), &problem).hint(problem.hint()))
+            }
         }
     }
     files

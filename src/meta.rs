@@ -14,6 +14,10 @@ pub struct BriefMeta {
     /// As written (`2025-10-20`); shown in the title block.
     #[serde(default)]
     pub date: Option<String>,
+    /// The date in ISO form (`2025-10-20`), once [`crate::meta_rules`] has read it: what the
+    /// page's metadata carries. `None` for a free-text date.
+    #[serde(skip)]
+    pub date_iso: Option<String>,
     #[serde(default = "default_lang")]
     pub lang: String,
     #[serde(default)]
@@ -220,6 +224,7 @@ impl DocumentMeta {
             subtitle: self.subtitle,
             author: OneOrMany(authors),
             date,
+            date_iso: None,
             lang: self.lang.unwrap_or_else(default_lang),
             description: self.description.or(self.summary),
             bibliography: self.bibliography,

@@ -102,13 +102,18 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
     } else {
         parse_index(&index)
     };
-    let (meta, index_yaml) = match parsed_index {
+    let (mut meta, index_yaml) = match parsed_index {
         Ok(parsed) => parsed,
         Err(error) => {
             diagnostics.push(error);
             return Err(diagnostics);
         }
     };
+    if let Err(errors) =
+        crate::meta_rules::check(&mut meta, &index, index_yaml.clone(), project.single)
+    {
+        diagnostics.0.extend(errors.0);
+    }
 
     let mut metas = Vec::new();
     if project.single {
@@ -362,7 +367,8 @@ fn parse_body(
                         "the image `{dest_url}` is left out: images come from http(s), relative paths or data:image URLs"
                     ))
                     .at(file, span, "this image")
-                    .code("unsafe-url"),
+                    .code("unsafe-url")
+                    .hint("give the image's path in the brief, or its https address"),
                 );
                 in_unsafe_image = true;
             }

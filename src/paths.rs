@@ -29,7 +29,9 @@ pub struct BriefFolder {
 #[derive(Debug)]
 pub enum PathProblem {
     /// It resolves outside the brief's folder (`via` names the link that leads there).
-    Outside { via: Option<PathBuf> },
+    Outside {
+        via: Option<PathBuf>,
+    },
     /// A folder, a named pipe, a device or a socket.
     NotRegular(&'static str),
     TooLarge(u64),
@@ -282,7 +284,9 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", brief.join("zero.csv")).unwrap();
         let folder = BriefFolder::new(&brief).unwrap();
         match folder.resolve("link.csv") {
-            Err(PathProblem::Outside { via: Some(link) }) => assert_eq!(link, Path::new("link.csv")),
+            Err(PathProblem::Outside { via: Some(link) }) => {
+                assert_eq!(link, Path::new("link.csv"))
+            }
             other => panic!("{other:?}"),
         }
         assert!(folder.resolve("zero.csv").is_err());
@@ -297,6 +301,9 @@ mod tests {
         std::os::unix::fs::symlink(&victim, dir.path().join("cache.json.partial")).unwrap();
         replace_file(&dir.path().join("cache.json"), b"{}").unwrap();
         assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
-        assert_eq!(fs::read_to_string(dir.path().join("cache.json")).unwrap(), "{}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("cache.json")).unwrap(),
+            "{}"
+        );
     }
 }

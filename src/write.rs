@@ -40,9 +40,8 @@ impl Manifest {
     /// Best effort: without it the next build writes every file.
     fn write(&self, cache: &Path) {
         if let Ok(json) = serde_json::to_string(self) {
-            let _ = fs::create_dir_all(cache).and_then(|()| {
-                crate::paths::replace_file(&cache.join(MANIFEST), json.as_bytes())
-            });
+            let _ = fs::create_dir_all(cache)
+                .and_then(|()| crate::paths::replace_file(&cache.join(MANIFEST), json.as_bytes()));
         }
     }
 }

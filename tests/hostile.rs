@@ -49,13 +49,31 @@ fn failure_of(case: &str, change: impl FnOnce(&Fixture), pieces: &[String]) -> O
     if snapshot(&fixture.public()) != before {
         problems.push("public/ changed".to_string());
     }
+    // Nothing from the files reaches the terminal raw.
+    if run
+        .stderr
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        problems.push("a raw control character in the message".to_string());
+    }
+    // Every error tells the author what to do about it.
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("error: ") && !line.starts_with("error: build failed"))
+        .count();
+    let helps = run.stderr.matches("= help: ").count();
+    if helps < errors {
+        problems.push(format!("{errors} errors but {helps} help lines"));
+    }
     (!problems.is_empty()).then(|| format!("{case}: {}\n{}", problems.join("; "), run.stderr))
 }
 
 #[test]
 fn every_bad_input_in_the_catalogue_is_an_error_at_its_place_and_loses_nothing() {
     let cases = cases("bad");
-    assert!(cases.len() >= 14, "the catalogue lost cases: {cases:?}");
+    assert!(cases.len() >= 29, "the catalogue lost cases: {cases:?}");
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|case| {

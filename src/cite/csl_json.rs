@@ -47,7 +47,8 @@ pub fn parse_items(
                     "skipped {format} item {}: it has no `citation-key` or `id`",
                     index + 1
                 ))
-                .at(file, 0..0, "in this file"),
+                .at(file, 0..0, "in this file")
+                .hint("give each item an `id` (Zotero exports one) or a `citation-key`"),
             );
             continue;
         };

@@ -410,9 +410,12 @@ fn nocite_keys(
                 field_span(document, "nocite", raw),
                 "no entry with this key",
             );
-            if let Some(suggestion) = closest(key, references.library.keys()) {
-                diagnostic = diagnostic.hint(format!("did you mean `{suggestion}`?"));
-            }
+            diagnostic = match closest(key, references.library.keys()) {
+                Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.hint(
+                    "`nocite` takes keys of the references file's entries, or `@*` for all of them",
+                ),
+            };
             diagnostics.push(diagnostic);
         }
     }

@@ -53,7 +53,7 @@ fn full_title(meta: &BriefMeta) -> String {
 
 /// (year, month, day) from an ISO date, as far as it goes.
 fn date_parts(meta: &BriefMeta) -> (Option<String>, Option<u32>, Option<u32>) {
-    let Some(date) = meta.date.as_deref() else {
+    let Some(date) = meta.date_iso.as_deref().or(meta.date.as_deref()) else {
         return (None, None, None);
     };
     let parts: Vec<&str> = date.split('-').collect();
@@ -250,6 +250,7 @@ mod tests {
             subtitle: Some("Navigating the U.S.–China Rare Earth Elements Challenge".into()),
             author: OneOrMany(vec!["Ned Gandevani, PhD, MBA".into()]),
             date: Some("2025-10-20".into()),
+            date_iso: Some("2025-10-20".into()),
             lang: "en-US".into(),
             description: None,
             bibliography: OneOrMany::default(),

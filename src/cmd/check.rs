@@ -60,7 +60,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let report = brief::check::check(&args.path, &options);
     match args.format {
-        Format::Text => print!("{}", brief::check::render_text(&report)),
+        Format::Text => print!(
+            "{}",
+            brief::diagnostic::terminal_safe(&brief::check::render_text(&report))
+        ),
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(error) => {

@@ -59,11 +59,9 @@ pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
     for record in reader.records() {
         let record = record.map_err(|error| {
             let at = error.position().map_or(0, |p| p.byte() as usize) + meta_span.end;
-            Diagnostic::new(format!("cannot read CSV: {error}")).at(
-                file,
-                at..line_end(text, at),
-                "here",
-            )
+            Diagnostic::new(format!("cannot read CSV: {error}"))
+                .at(file, at..line_end(text, at), "here")
+                .hint("quote cells that hold commas, quotes or line breaks: \"Beta, Inc.\"")
         })?;
         let start = record.position().map_or(0, |p| p.byte() as usize) + meta_span.end;
         records.push((start, record));
@@ -72,11 +70,13 @@ pub fn parse_csv(file: &Arc<SourceFile>) -> Result<DataTable, Diagnostic> {
         .into_iter()
         .filter(|(_, r)| !(r.len() == 1 && r[0].trim().is_empty()));
     let Some((header_start, header)) = records.next() else {
-        return Err(Diagnostic::new("the data file has no header row").at(
-            file,
-            meta_span.end..text.len(),
-            "expected a header like `region,value`",
-        ));
+        return Err(Diagnostic::new("the data file has no header row")
+            .at(
+                file,
+                meta_span.end..text.len(),
+                "expected a header like `region,value`",
+            )
+            .hint("start the data with a row naming its columns, then one row per category"));
     };
     let columns: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
     let header_span = header_start..line_end(text, header_start);

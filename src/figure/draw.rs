@@ -179,11 +179,11 @@ pub fn draw_figure(
         alt: &fields.alt,
     })
     .map_err(|error| {
-        Diagnostic::new(format!("could not draw the figure: {error}")).at(
-            &spec.file,
-            field_span(spec, "kind"),
-            "",
-        )
+        Diagnostic::new(format!("could not draw the figure: {error}"))
+            .at(&spec.file, field_span(spec, "kind"), "")
+            .hint(
+                "check the figure's values and columns; if they look right, this is a bug in brief",
+            )
     })?;
     let sources = match (&fields.sources, &table.meta.sources) {
         (Some(written), _) => Some(sources_citation(
@@ -278,6 +278,7 @@ fn sources_citation(
     let items = citation_syntax::parse_bracketed(inner).ok_or_else(|| {
         Diagnostic::new("a figure's `sources` must be citations, like \"[@usgs2024; @csis2025]\"")
             .at(file, near.clone(), "no citation key here")
+            .hint("write `sources: \"[@key]\"` with the keys of the references file")
     })?;
     let items = items
         .into_iter()

@@ -112,9 +112,8 @@ impl LinkCache {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(LinkCache::default())
             }
-            _ => crate::paths::read_cache_file(&path).ok_or_else(|| {
-                format!("cannot read {}: it is not a plain file", path.display())
-            })?,
+            _ => crate::paths::read_cache_file(&path)
+                .ok_or_else(|| format!("cannot read {}: it is not a plain file", path.display()))?,
         };
         let cache: LinkCache = serde_json::from_str(&text)
             .map_err(|error| format!("{} is not a link cache: {error}", path.display()))?;

@@ -41,7 +41,7 @@ pub fn head(
     home: bool,
 ) -> HeadContext {
     let canonical = page_url(meta, path);
-    let scholar_date = meta.date.as_deref().and_then(|date| {
+    let scholar_date = meta.date_iso.as_deref().and_then(|date| {
         let parts: Vec<&str> = date.split('-').collect();
         (parts.first()?.len() == 4 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())))
             .then(|| parts.join("/"))
@@ -83,7 +83,7 @@ fn json_ld(
         .map(|a| json!({"@type": "Person", "name": a}))
         .collect();
     object.insert("author".into(), json!(people));
-    if let Some(date) = &meta.date {
+    if let Some(date) = &meta.date_iso {
         object.insert("datePublished".into(), json!(date));
     }
     if let Some(description) = &meta.description {

@@ -9,13 +9,15 @@ use tera::{Context, Tera};
 
 mod discovery;
 mod site;
+mod templates;
+
+use templates::{load_templates, render_template, TOC_ENTRY};
 
 pub use site::{is_site_path, Origin, Site};
 
 use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::figure::draw::CaptionPart;
-use crate::frontmatter::offset_of;
 use crate::html::escape;
 use crate::load::Project;
 use crate::parse::{Heading, Piece, Section};
@@ -27,7 +29,7 @@ struct BriefContext<'a> {
     title: &'a str,
     subtitle: Option<&'a str>,
     authors: &'a [String],
-    /// As written (`2025-10-20`), for `datetime` attributes.
+    /// ISO (`2025-10-20`), for `datetime` attributes; none for a date in free text.
     date: Option<&'a str>,
     /// For reading: "October 20, 2025" in English briefs.
     date_display: Option<String>,
@@ -76,11 +78,18 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         title: &meta.title,
         subtitle: meta.subtitle.as_deref(),
         authors: &meta.author.0,
-        date: meta.date.as_deref(),
-        date_display: meta
-            .date
-            .as_deref()
-            .map(|date| display_date(date, &meta.lang)),
+        date: meta.date_iso.as_deref(),
+        // A date in words is shown as written; an ISO one in words of the brief's language.
+        date_display: meta.date.as_deref().map(|written| {
+            match meta
+                .date_iso
+                .as_deref()
+                .filter(|iso| written.starts_with(*iso))
+            {
+                Some(iso) => display_date(iso, &meta.lang),
+                None => written.to_string(),
+            }
+        }),
         lang: &meta.lang,
         description: meta.description.as_deref(),
     };
@@ -422,8 +431,6 @@ fn render_section_pages(
     pages.into_iter().collect()
 }
 
-const TOC_ENTRY: &str = "_brief/toc-entry.html";
-
 /// Whether the templates a section page uses are the built-in ones.
 fn built_in_templates(project: &Project) -> bool {
     ["base.html", "section.html", "macros.html"]
@@ -476,102 +483,6 @@ fn toc_entries(tera: &Tera, toc: &[SectionContext]) -> Option<TocEntries> {
             .map(|s| entry(s, &s.slug))
             .collect::<Option<_>>()?,
     })
-}
-
-fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
-    let mut tera = Tera::default();
-    let templates: Vec<(&str, &str)> = project
-        .templates
-        .iter()
-        .map(|(name, file)| (name.as_str(), file.text.as_str()))
-        .collect();
-    tera.add_raw_templates(templates)
-        .map_err(|error| template_diagnostic(project, &error))?;
-    // One table-of-contents entry, rendered once per section for all section pages. A brief whose
-    // own macros.html lacks `toc_entry` gets the macro's loop instead (see `toc_entries`).
-    if tera
-        .add_raw_template(
-            TOC_ENTRY,
-            "{% import \"macros.html\" as macros %}{{ macros::toc_entry(s=s, root=root, on_home=false, current=current) }}",
-        )
-        .is_err()
-    {
-        tera.templates.remove(TOC_ENTRY);
-    }
-    Ok(tera)
-}
-
-fn render_template(
-    tera: &Tera,
-    project: &Project,
-    name: &str,
-    context: &Context,
-) -> Result<String, Diagnostics> {
-    tera.render(name, context)
-        .map_err(|error| template_diagnostic(project, &error))
-}
-
-/// A Tera error with its whole cause chain, pointing at the template and line: where Tera says
-/// (syntax errors), or where the unknown variable is written (render errors).
-fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
-    let mut chain = vec![error.to_string()];
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        chain.push(cause.to_string());
-        source = cause.source();
-    }
-    let text = chain.join("\n");
-    // Parse errors end in "= expected …"; render errors are the last cause's first line.
-    let problem = text
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("= "))
-        .or_else(|| chain.last().and_then(|m| m.lines().next()))
-        .unwrap_or("unknown error")
-        .to_string();
-    let named = chain
-        .iter()
-        .find_map(|message| {
-            message
-                .split('\'')
-                .nth(1)
-                .filter(|name| project.templates.contains_key(*name))
-        })
-        .and_then(|name| project.templates.get(name));
-    let mut diagnostic = Diagnostic::new(format!("template error: {problem}"));
-    let position = text.split("--> ").nth(1).and_then(|rest| {
-        let mut numbers = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((
-            numbers.next()?.parse::<usize>().ok()?,
-            numbers.next()?.parse::<usize>().ok()?,
-        ))
-    });
-    let variable = problem
-        .strip_prefix("Variable `")
-        .and_then(|rest| rest.split('`').next());
-    match (named, position, variable) {
-        (Some(file), Some((line, column)), _) => {
-            let start = offset_of(&file.text, 0, line, column);
-            let end = file.text[start..]
-                .find('\n')
-                .map_or(file.text.len(), |i| start + i);
-            diagnostic = diagnostic.at(file, start..end, "here");
-        }
-        (named, None, Some(variable)) => {
-            // The variable may be written in a template the named one extends.
-            let written_in = named
-                .into_iter()
-                .chain(project.templates.values())
-                .find_map(|file| file.text.find(variable).map(|at| (file, at)));
-            if let Some((file, at)) = written_in {
-                diagnostic = diagnostic.at(file, at..at + variable.len(), "not in the context");
-            }
-        }
-        (Some(file), None, None) => diagnostic = diagnostic.at(file, 0..0, "in this template"),
-        _ => {}
-    }
-    diagnostic.hint(text).into()
 }
 
 fn section_context(section: &Section, html: Option<String>) -> SectionContext {

@@ -54,17 +54,19 @@ impl Server {
 /// Listens on 127.0.0.1:`port`; a taken port is an error that names the next free one.
 pub fn bind(port: u16) -> Result<Server, Diagnostic> {
     let refused = |error: std::io::Error| {
-        let mut diagnostic = Diagnostic::new(format!("cannot serve on 127.0.0.1:{port}: {error}"));
+        let diagnostic = Diagnostic::new(format!("cannot serve on 127.0.0.1:{port}: {error}"));
         let free = (error.kind() == std::io::ErrorKind::AddrInUse)
             .then(|| {
                 (port.saturating_add(1)..=port.saturating_add(100))
                     .find(|candidate| TcpListener::bind(("127.0.0.1", *candidate)).is_ok())
             })
             .flatten();
-        if let Some(free) = free {
-            diagnostic = diagnostic.hint(format!("port {port} is in use; try `--port {free}`"));
+        match free {
+            Some(free) => diagnostic.hint(format!("port {port} is in use; try `--port {free}`")),
+            None => {
+                diagnostic.hint("try another port with `--port N`, or `--port 0` for any free one")
+            }
         }
-        diagnostic
     };
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(refused)?;
     let address = listener.local_addr().map_err(refused)?;

@@ -34,7 +34,13 @@ pub fn start(
             .map(|path| Change::of(&root, path))
             .max();
         let Some(change) = change else { return };
-        let outcome = builder.rebuild(change);
+        // A bug in one rebuild must not end the server: report it and keep the last good site.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            builder.rebuild(change)
+        }))
+        .unwrap_or_else(|_| {
+            Err("error: internal error while rebuilding (a bug in brief); the last good site is still served\n".to_string())
+        });
         match &outcome {
             Ok((_, report)) => println!("{report}"),
             Err(message) => eprint!("{message}"),
@@ -44,6 +50,7 @@ pub fn start(
     };
     let cannot = |e: notify_debouncer_full::notify::Error| {
         Diagnostic::new(format!("cannot watch {}: {e}", watched.display()))
+            .hint("check that the folder exists and can be read; on Linux, the inotify watch limit may be reached (fs.inotify.max_user_watches)")
     };
     let mut debouncer = new_debouncer(Duration::from_millis(20), None, handler).map_err(cannot)?;
     debouncer

@@ -1,0 +1,432 @@
+//! The brief's templates, loaded into Tera and checked first: Tera renders `include`s and macro
+//! calls by recursing, so a template that includes itself (or a macro that calls itself, or a
+//! cycle of them) would exhaust the stack and abort the process, `serve` included; such cycles
+//! are refused with the place that closes them. Functions that reach outside the brief
+//! (`get_env`, which would publish the environment's secrets) are not there to call, and
+//! brackets nested deeper than Tera's parser can take are refused before it sees them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use tera::ast::{Expr, ExprVal, Node};
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::frontmatter::offset_of;
+use crate::load::Project;
+
+/// The one-entry template the table of contents is put together from.
+pub const TOC_ENTRY: &str = "_brief/toc-entry.html";
+
+/// Functions a brief's templates may not call: each reads something outside the brief.
+const REFUSED_FUNCTIONS: &[(&str, &str)] = &[
+    (
+        "get_env",
+        "templates cannot read the environment, which holds secrets such as deploy tokens",
+    ),
+    (
+        "now",
+        "pages must not depend on the clock: two builds of one brief are identical",
+    ),
+    (
+        "get_random",
+        "pages must not depend on chance: two builds of one brief are identical",
+    ),
+];
+
+/// Brackets nested deeper than this in a template are refused: Tera's parser recurses on each.
+const MAX_TEMPLATE_NESTING: usize = 64;
+
+pub fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
+    check_templates(project)?;
+    let mut tera = Tera::default();
+    for (name, why) in REFUSED_FUNCTIONS {
+        // Tera registers `get_env` by default and has no way to unregister it: replace it.
+        let refusal = format!("`{name}` is not available: {why}");
+        tera.register_function(
+            name,
+            move |_: &std::collections::HashMap<String, tera::Value>| {
+                Err(tera::Error::msg(refusal.clone()))
+            },
+        );
+    }
+    let templates: Vec<(&str, &str)> = project
+        .templates
+        .iter()
+        .map(|(name, file)| (name.as_str(), file.text.as_str()))
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|error| template_diagnostic(project, &error))?;
+    // One table-of-contents entry, rendered once per section for all section pages. A brief whose
+    // own macros.html lacks `toc_entry` gets the macro's loop instead (see `toc_entries`).
+    if tera
+        .add_raw_template(
+            TOC_ENTRY,
+            "{% import \"macros.html\" as macros %}{{ macros::toc_entry(s=s, root=root, on_home=false, current=current) }}",
+        )
+        .is_err()
+    {
+        tera.templates.remove(TOC_ENTRY);
+    }
+    Ok(tera)
+}
+
+pub fn render_template(
+    tera: &Tera,
+    project: &Project,
+    name: &str,
+    context: &Context,
+) -> Result<String, Diagnostics> {
+    let html = tera
+        .render(name, context)
+        .map_err(|error| template_diagnostic(project, &error))?;
+    // As an HTML parser would read it: a NUL from the text or data is U+FFFD, never a raw NUL.
+    Ok(if html.contains('\0') {
+        html.replace('\0', "\u{fffd}")
+    } else {
+        html
+    })
+}
+
+/// A Tera error with its whole cause chain, pointing at the template and line: where Tera says
+/// (syntax errors), or where the unknown variable is written (render errors).
+fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let text = chain.join("\n");
+    // Parse errors end in "= expected …"; render errors are the last cause's first line.
+    let problem = text
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("= "))
+        .or_else(|| chain.last().and_then(|m| m.lines().next()))
+        .unwrap_or("unknown error")
+        .to_string();
+    let named = chain
+        .iter()
+        .find_map(|message| {
+            message
+                .split('\'')
+                .nth(1)
+                .filter(|name| project.templates.contains_key(*name))
+        })
+        .and_then(|name| project.templates.get(name));
+    let mut diagnostic = Diagnostic::new(format!("template error: {problem}"));
+    let position = text.split("--> ").nth(1).and_then(|rest| {
+        let mut numbers = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            numbers.next()?.parse::<usize>().ok()?,
+            numbers.next()?.parse::<usize>().ok()?,
+        ))
+    });
+    let variable = problem
+        .strip_prefix("Variable `")
+        .and_then(|rest| rest.split('`').next());
+    match (named, position, variable) {
+        (Some(file), Some((line, column)), _) => {
+            let start = offset_of(&file.text, 0, line, column);
+            let end = file.text[start..]
+                .find('\n')
+                .map_or(file.text.len(), |i| start + i);
+            diagnostic = diagnostic.at(file, start..end, "here");
+        }
+        (named, None, Some(variable)) => {
+            // The variable may be written in a template the named one extends.
+            let written_in = named
+                .into_iter()
+                .chain(project.templates.values())
+                .find_map(|file| file.text.find(variable).map(|at| (file, at)));
+            if let Some((file, at)) = written_in {
+                diagnostic = diagnostic.at(file, at..at + variable.len(), "not in the context");
+            }
+        }
+        (Some(file), None, None) => diagnostic = diagnostic.at(file, 0..0, "in this template"),
+        _ => {}
+    }
+    diagnostic.hint(text).into()
+}
+
+/// Refuses what would make Tera recurse without end or reach outside the brief, each at its
+/// place: deep brackets, calls of refused functions, and include or macro cycles.
+fn check_templates(project: &Project) -> Result<(), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut graph = Graph::default();
+    for (name, file) in &project.templates {
+        if let Some(at) = too_deep(&file.text) {
+            diagnostics.push(
+                Diagnostic::new(format!(
+                    "template error: brackets nested more than {MAX_TEMPLATE_NESTING} deep"
+                ))
+                .at(file, at..at + 1, "too deep")
+                .hint("split the expression with `{% set %}`"),
+            );
+            continue;
+        }
+        // A template Tera cannot parse is reported by Tera when it is loaded.
+        let Ok(template) = tera::Template::new(name, None, &file.text) else {
+            continue;
+        };
+        let imports: BTreeMap<String, String> = template
+            .imported_macro_files
+            .iter()
+            .map(|(file, namespace)| (namespace.clone(), file.clone()))
+            .collect();
+        let mut uses = Uses::default();
+        walk_nodes(&template.ast, &mut uses);
+        graph.add(Vertex::Template(name.clone()), &uses, name, &imports, file);
+        if let Some(parent) = &template.parent {
+            graph.edge(
+                Vertex::Template(name.clone()),
+                Vertex::Template(parent.clone()),
+                file,
+                format!("\"{parent}\""),
+            );
+        }
+        for (macro_name, definition) in &template.macros {
+            let mut uses = Uses::default();
+            walk_nodes(&definition.body, &mut uses);
+            let vertex = Vertex::Macro(name.clone(), macro_name.clone());
+            graph.add(vertex, &uses, name, &imports, file);
+        }
+        for (function, why) in REFUSED_FUNCTIONS {
+            if uses.functions.contains(*function) || template_calls(&template, function) {
+                let at = file.text.find(&format!("{function}(")).unwrap_or(0);
+                diagnostics.push(
+                    Diagnostic::new(format!("template error: `{function}` is not available"))
+                        .at(file, at..at + function.len(), "refused")
+                        .hint(*why),
+                );
+            }
+        }
+    }
+    if let Some(diagnostic) = graph.cycle() {
+        diagnostics.push(diagnostic);
+    }
+    diagnostics.into_result(())
+}
+
+/// Whether any macro of `template` calls `function`.
+fn template_calls(template: &tera::Template, function: &str) -> bool {
+    template.macros.values().any(|definition| {
+        let mut uses = Uses::default();
+        walk_nodes(&definition.body, &mut uses);
+        uses.functions.contains(function)
+    })
+}
+
+/// The offset of the first bracket nested more than [`MAX_TEMPLATE_NESTING`] deep.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_TEMPLATE_NESTING {
+                    return Some(at);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What a stretch of template calls: templates it includes, macros (namespace, name),
+/// functions.
+#[derive(Default)]
+struct Uses {
+    includes: Vec<String>,
+    macros: Vec<(String, String)>,
+    functions: BTreeSet<String>,
+}
+
+fn walk_nodes(nodes: &[Node], uses: &mut Uses) {
+    for node in nodes {
+        match node {
+            Node::VariableBlock(_, expr) => walk_expr(expr, uses),
+            Node::Include(_, names, _) => uses.includes.extend(names.iter().cloned()),
+            Node::Set(_, set) => walk_expr(&set.value, uses),
+            Node::FilterSection(_, section, _) => {
+                section
+                    .filter
+                    .args
+                    .values()
+                    .for_each(|e| walk_expr(e, uses));
+                walk_nodes(&section.body, uses);
+            }
+            Node::Block(_, block, _) => walk_nodes(&block.body, uses),
+            Node::Forloop(_, forloop, _) => {
+                walk_expr(&forloop.container, uses);
+                walk_nodes(&forloop.body, uses);
+                if let Some(empty) = &forloop.empty_body {
+                    walk_nodes(empty, uses);
+                }
+            }
+            Node::If(branches, _) => {
+                for (_, condition, body) in &branches.conditions {
+                    walk_expr(condition, uses);
+                    walk_nodes(body, uses);
+                }
+                if let Some((_, body)) = &branches.otherwise {
+                    walk_nodes(body, uses);
+                }
+            }
+            // Macro bodies are walked as macros of their own.
+            _ => {}
+        }
+    }
+}
+
+fn walk_expr(expr: &Expr, uses: &mut Uses) {
+    for filter in &expr.filters {
+        filter.args.values().for_each(|e| walk_expr(e, uses));
+    }
+    walk_value(&expr.val, uses);
+}
+
+fn walk_value(value: &ExprVal, uses: &mut Uses) {
+    match value {
+        ExprVal::MacroCall(call) => {
+            uses.macros
+                .push((call.namespace.clone(), call.name.clone()));
+            call.args.values().for_each(|e| walk_expr(e, uses));
+        }
+        ExprVal::FunctionCall(call) => {
+            uses.functions.insert(call.name.clone());
+            call.args.values().for_each(|e| walk_expr(e, uses));
+        }
+        ExprVal::Math(math) => {
+            walk_expr(&math.lhs, uses);
+            walk_expr(&math.rhs, uses);
+        }
+        ExprVal::Logic(logic) => {
+            walk_expr(&logic.lhs, uses);
+            walk_expr(&logic.rhs, uses);
+        }
+        ExprVal::Test(test) => test.args.iter().for_each(|e| walk_expr(e, uses)),
+        ExprVal::Array(items) => items.iter().for_each(|e| walk_expr(e, uses)),
+        ExprVal::StringConcat(concat) => concat.values.iter().for_each(|v| walk_value(v, uses)),
+        ExprVal::In(inside) => {
+            walk_expr(&inside.lhs, uses);
+            walk_expr(&inside.rhs, uses);
+        }
+        _ => {}
+    }
+}
+
+/// A template, or a macro of a template.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Vertex {
+    Template(String),
+    Macro(String, String),
+}
+
+impl std::fmt::Display for Vertex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Vertex::Template(name) => write!(f, "{name}"),
+            Vertex::Macro(file, name) => write!(f, "macro `{name}` of {file}"),
+        }
+    }
+}
+
+/// Who includes, extends or calls whom; each edge keeps where it is written.
+#[derive(Default)]
+struct Graph {
+    edges: BTreeMap<Vertex, Vec<(Vertex, Arc<SourceFile>, String)>>,
+}
+
+impl Graph {
+    fn edge(&mut self, from: Vertex, to: Vertex, file: &Arc<SourceFile>, written: String) {
+        self.edges
+            .entry(from)
+            .or_default()
+            .push((to, Arc::clone(file), written));
+    }
+
+    fn add(
+        &mut self,
+        from: Vertex,
+        uses: &Uses,
+        template: &str,
+        imports: &BTreeMap<String, String>,
+        file: &Arc<SourceFile>,
+    ) {
+        self.edges.entry(from.clone()).or_default();
+        for included in &uses.includes {
+            let to = Vertex::Template(included.clone());
+            self.edge(from.clone(), to, file, format!("\"{included}\""));
+        }
+        for (namespace, name) in &uses.macros {
+            let owner = if namespace == "self" {
+                Some(template.to_string())
+            } else {
+                imports.get(namespace).cloned()
+            };
+            if let Some(owner) = owner {
+                let to = Vertex::Macro(owner, name.clone());
+                self.edge(from.clone(), to, file, format!("{namespace}::{name}("));
+            }
+        }
+    }
+
+    /// The first cycle, in name order, as an error at the call that closes it.
+    fn cycle(&self) -> Option<Diagnostic> {
+        let mut done = BTreeSet::new();
+        for start in self.edges.keys() {
+            let mut path = Vec::new();
+            if let Some(diagnostic) = self.visit(start, &mut path, &mut done) {
+                return Some(diagnostic);
+            }
+        }
+        None
+    }
+
+    fn visit(
+        &self,
+        vertex: &Vertex,
+        path: &mut Vec<Vertex>,
+        done: &mut BTreeSet<Vertex>,
+    ) -> Option<Diagnostic> {
+        if done.contains(vertex) {
+            return None;
+        }
+        path.push(vertex.clone());
+        for (next, file, written) in self.edges.get(vertex).into_iter().flatten() {
+            if let Some(at) = path.iter().position(|v| v == next) {
+                let chain: Vec<String> = path[at..]
+                    .iter()
+                    .chain([next])
+                    .map(ToString::to_string)
+                    .collect();
+                let start = file.text.find(written.as_str()).unwrap_or(0);
+                let what = if path.len() - at == 1 {
+                    "itself"
+                } else {
+                    "itself through others"
+                };
+                return Some(
+                    Diagnostic::new(format!(
+                        "template error: {} calls {what}: {}",
+                        path[at],
+                        chain.join(" → ")
+                    ))
+                    .at(file, start..start + written.len(), "this closes the cycle")
+                    .hint("Tera would recurse without end; brief refuses templates and macros that include or call themselves"),
+                );
+            }
+            if let Some(found) = self.visit(next, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(vertex.clone());
+        None
+    }
+}
