@@ -2,11 +2,13 @@
 //! with what a reviewer should know about them, and same-author-same-year groups. `brief check`
 //! reports it; the built site shows it on its "Source audit" page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::cite::citation_anchor;
+use crate::diagnostic::SourceFile;
 use crate::resolve::ResolvedDocument;
 
 /// One citation of one source, where a reviewer can find it.
@@ -36,12 +38,22 @@ pub struct AmbiguousGroup {
 /// Every citation occurrence, in reading order.
 pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
     let sections = &resolved.document.sections;
+    // Each file's blocks and sentences are found once, so that a paragraph with thousands of
+    // citations costs its length once, not once per citation.
+    let mut indexes: HashMap<*const SourceFile, SentenceIndex> = HashMap::new();
     let mut found = Vec::new();
     for (index, citation) in resolved.all_citations.iter().enumerate() {
         let page = sections
             .get(citation.section)
             .map(|s| format!("{}/", s.slug))
             .unwrap_or_default();
+        let sentence = match figure_of(resolved, citation) {
+            Some(figure) => figure,
+            None => indexes
+                .entry(Arc::as_ptr(&citation.file))
+                .or_insert_with(|| SentenceIndex::new(&citation.file.text))
+                .sentence_at(&citation.file.text, citation.span.start),
+        };
         for item in &citation.items {
             let (line, column) = citation.file.line_col(item.key_span.start);
             found.push(Occurrence {
@@ -51,24 +63,24 @@ pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
                 column,
                 page: page.clone(),
                 anchor: citation_anchor(index),
-                sentence: sentence_for(resolved, citation),
+                sentence: sentence.clone(),
             });
         }
     }
     found
 }
 
-/// The citing sentence, or for a figure's source line or caption, the figure it belongs to.
-fn sentence_for(resolved: &ResolvedDocument, citation: &crate::parse::Citation) -> String {
+/// For a figure's source line or caption, the figure it belongs to.
+fn figure_of(resolved: &ResolvedDocument, citation: &crate::parse::Citation) -> Option<String> {
     let figures = resolved.document.figures.iter().zip(&resolved.figures);
     for (spec, figure) in figures {
-        let inside = std::sync::Arc::ptr_eq(&spec.file, &citation.file)
-            && spec.span.contains(&citation.span.start);
+        let inside =
+            Arc::ptr_eq(&spec.file, &citation.file) && spec.span.contains(&citation.span.start);
         if inside {
-            return format!("Figure {}: {}", figure.number, figure.title);
+            return Some(format!("Figure {}: {}", figure.number, figure.title));
         }
     }
-    sentence_at(&citation.file.text, citation.span.start)
+    None
 }
 
 /// Groups of listed sources whose formatted entries share author and year ("Reuters. (2025a,").
@@ -106,29 +118,104 @@ pub fn ambiguous_groups(resolved: &ResolvedDocument) -> Vec<AmbiguousGroup> {
 /// item, a table row), from the end of the previous sentence to the end of this one, on one
 /// line, HTML comments removed.
 pub fn sentence_at(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let (start, end) = block_around(text, offset);
-    let paragraph = &text[start..end];
-    let at = offset - start;
-    let boundaries = sentence_ends(paragraph);
-    let from = boundaries
-        .iter()
-        .rev()
-        .find(|&&b| b <= at)
-        .copied()
-        .unwrap_or(0);
-    let to = boundaries
-        .iter()
-        .find(|&&b| b > at)
-        .copied()
-        .unwrap_or(paragraph.len());
-    let sentence = strip_comments(&paragraph[from..to]);
-    let sentence = sentence.trim_start();
-    let sentence = ["- ", "* ", "+ "]
-        .iter()
-        .find_map(|marker| sentence.strip_prefix(marker))
-        .unwrap_or(sentence);
-    sentence.split_whitespace().collect::<Vec<_>>().join(" ")
+    SentenceIndex::new(text).sentence_at(text, offset)
+}
+
+/// A file's blocks, and the sentence ends of each block once asked for.
+struct SentenceIndex {
+    /// Byte ranges, in order, covering the file: a block starts at the first line, at a line
+    /// that starts a block of its own, and at and after a blank line.
+    blocks: Vec<(usize, usize)>,
+    ends: HashMap<usize, Vec<usize>>,
+}
+
+impl SentenceIndex {
+    fn new(text: &str) -> SentenceIndex {
+        let mut blocks: Vec<(usize, usize)> = Vec::new();
+        let mut offset = 0;
+        let mut previous_blank = true;
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            let blank = content.trim().is_empty();
+            let end = offset + content.len();
+            match blocks.last_mut() {
+                Some(last) if !(previous_blank || blank || starts_block(content)) => last.1 = end,
+                _ => blocks.push((offset, end)),
+            }
+            previous_blank = blank;
+            offset += line.len();
+        }
+        SentenceIndex {
+            blocks,
+            ends: HashMap::new(),
+        }
+    }
+
+    fn sentence_at(&mut self, text: &str, offset: usize) -> String {
+        let offset = offset.min(text.len());
+        let block = self
+            .blocks
+            .partition_point(|&(start, _)| start <= offset)
+            .saturating_sub(1);
+        let (start, end) = self.blocks.get(block).copied().unwrap_or((0, text.len()));
+        let paragraph = &text[start..end.max(start)];
+        let at = offset.saturating_sub(start).min(paragraph.len());
+        let boundaries = self
+            .ends
+            .entry(block)
+            .or_insert_with(|| sentence_ends(paragraph));
+        let from = boundaries[..boundaries.partition_point(|&b| b <= at)]
+            .last()
+            .copied()
+            .unwrap_or(0);
+        let to = boundaries
+            .get(boundaries.partition_point(|&b| b <= at))
+            .copied()
+            .unwrap_or(paragraph.len());
+        let (from, to, cut_before, cut_after) = window(paragraph, from, at, to);
+        let sentence = strip_comments(&paragraph[from..to]);
+        let sentence = sentence.trim_start();
+        let sentence = ["- ", "* ", "+ "]
+            .iter()
+            .find_map(|marker| sentence.strip_prefix(marker))
+            .unwrap_or(sentence);
+        let words = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!(
+            "{}{words}{}",
+            if cut_before { "… " } else { "" },
+            if cut_after { " …" } else { "" }
+        )
+    }
+}
+
+/// The longest "sentence" shown, in bytes on each side of the citation: a paragraph with no
+/// sentence ends would otherwise be quoted whole for each of its citations.
+const SENTENCE_REACH: usize = 240;
+
+/// `from..to` narrowed to [`SENTENCE_REACH`] on each side of `at`, at word boundaries, and
+/// whether each side was cut.
+fn window(text: &str, from: usize, at: usize, to: usize) -> (usize, usize, bool, bool) {
+    let mut start = from;
+    let mut cut_before = false;
+    if at.saturating_sub(from) > SENTENCE_REACH {
+        let mut floor = at - SENTENCE_REACH;
+        while !text.is_char_boundary(floor) {
+            floor += 1;
+        }
+        start = text[floor..at].find(' ').map_or(floor, |i| floor + i + 1);
+        cut_before = true;
+    }
+    let mut end = to;
+    let mut cut_after = false;
+    if to.saturating_sub(at) > SENTENCE_REACH {
+        let mut ceiling = at + SENTENCE_REACH;
+        while !text.is_char_boundary(ceiling) {
+            ceiling -= 1;
+        }
+        end = text[at..ceiling].rfind(' ').map_or(ceiling, |i| at + i);
+        cut_after = true;
+    }
+    (start, end.max(start), cut_before, cut_after)
 }
 
 /// A line that starts a block of its own: a list item, a table row, a heading, a fence.
@@ -141,30 +228,6 @@ fn starts_block(line: &str) -> bool {
         .iter()
         .any(|m| line.starts_with(m))
         || numbered
-}
-
-/// Byte range of the block holding `offset`.
-fn block_around(text: &str, offset: usize) -> (usize, usize) {
-    let mut start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    while start > 0 && !starts_block(&text[start..]) {
-        let previous = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        if text[previous..start].trim().is_empty() {
-            break;
-        }
-        start = previous;
-    }
-    let mut end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    while end < text.len() {
-        let next_end = text[end + 1..]
-            .find('\n')
-            .map_or(text.len(), |i| end + 1 + i);
-        let next = &text[end + 1..next_end];
-        if next.trim().is_empty() || starts_block(next) {
-            break;
-        }
-        end = next_end;
-    }
-    (start, end)
 }
 
 /// Offsets just after each sentence end: `.`, `?` or `!` after a lower-case letter, digit or

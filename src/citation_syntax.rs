@@ -132,26 +132,26 @@ const INTERNAL_PUNCTUATION: &str = ":.#$%&-+?<>~/";
 /// Follows Pandoc: `petrie1899---and` yields `petrie1899`; `{any key}` in braces is allowed.
 pub fn key_len(text: &str) -> usize {
     if let Some(rest) = text.strip_prefix('{') {
-        return rest.find('}').map_or(0, |i| i + 2);
+        // A braced key ends on its line; looking further would make every `@{` cost the rest
+        // of the text.
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        return line.find('}').map_or(0, |i| i + 2);
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    match chars.first() {
+    // Only as far as the key goes: a text with thousands of `@` must not be read to its end
+    // for each of them.
+    let mut chars = text.char_indices().peekable();
+    match chars.peek() {
         Some(&(_, c)) if is_word(c) => {}
         _ => return 0,
     }
     let mut end = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
+    while let Some((at, c)) = chars.next() {
         if is_word(c) {
             end = at + c.len_utf8();
-            i += 1;
-        } else if INTERNAL_PUNCTUATION.contains(c)
-            && chars.get(i + 1).is_some_and(|&(_, n)| is_word(n))
+        } else if !(INTERNAL_PUNCTUATION.contains(c)
+            && chars.peek().is_some_and(|&(_, n)| is_word(n)))
         {
-            i += 1;
-        } else {
             break;
         }
     }

@@ -60,6 +60,7 @@ pub fn parse_yaml<T: DeserializeOwned>(
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
     let yaml = &file.text[span.clone()];
+    check_yaml_depth(file, span.start, yaml, what)?;
     // An empty block is an empty mapping, so that "missing field" is what the author reads.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(source).map_err(|error| {
@@ -75,6 +76,25 @@ pub fn parse_yaml<T: DeserializeOwned>(
             },
         )
     })
+}
+
+/// Refuses YAML nested past [`crate::limits::MAX_YAML_NESTING`] before serde_yaml reads it
+/// (its scanner slows quadratically with open brackets). `start`: where `yaml` sits in `file`.
+pub fn check_yaml_depth(
+    file: &Arc<SourceFile>,
+    start: usize,
+    yaml: &str,
+    what: &str,
+) -> Result<(), Diagnostic> {
+    match crate::limits::yaml_too_deep(yaml) {
+        Some(at) => Err(Diagnostic::new(format!(
+            "invalid {what}: brackets nested more than {} deep",
+            crate::limits::MAX_YAML_NESTING
+        ))
+        .at(file, start + at..start + at + 1, "too deep")
+        .hint("no value of a brief needs that many `[` or `{`; close the ones you opened")),
+        None => Ok(()),
+    }
 }
 
 /// Where a YAML text sits in its file, and what it is, for error messages.

@@ -22,6 +22,7 @@ pub mod figure;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod html;
+pub mod limits;
 pub mod links;
 pub mod load;
 pub mod meta;

@@ -332,8 +332,25 @@ fn parse_body(
     let mut in_unsafe_image = false;
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
     let mut figure: Option<Range<usize>> = None;
+    let mut nesting = crate::limits::NestingGauge::default();
+    let mut too_deep = false;
     for (event, range) in parser.into_offset_iter() {
         let span = base + range.start..base + range.end;
+        // The page's HTML is minified by a parser that recurses on each element: past the
+        // limit it would overflow the stack and abort.
+        if let Some(depth) = nesting.observe(&event) {
+            if !too_deep {
+                diagnostics.push(
+                    Diagnostic::new(format!(
+                        "the text is nested {depth} levels deep here; brief allows {}",
+                        crate::limits::MAX_NESTING
+                    ))
+                    .at(file, span.start..span.start + 1, "too deep")
+                    .hint("quotes, lists, emphasis and HTML elements inside each other count as levels; flatten the structure"),
+                );
+                too_deep = true;
+            }
+        }
         if in_citation_link {
             in_citation_link = !matches!(event, Event::End(TagEnd::Link));
             continue;

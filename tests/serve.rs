@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -39,6 +40,10 @@ impl Server {
             if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
                 if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
                     let port = rest.split('/').next().unwrap().parse().unwrap();
+                    // Read the server's messages as a terminal would: a full pipe would block
+                    // the rebuild that writes to it.
+                    let mut stderr = child.stderr.take().unwrap();
+                    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
                     return Ok(Server { child, port, lines });
                 }
             }
@@ -595,4 +600,46 @@ fn new_creates_a_brief_that_builds_without_warnings_and_refuses_a_full_folder() 
     );
     let again = common::run_brief(&["new", "my-brief"], parent.path());
     again.assert_error(&["my-brief is not empty"]);
+}
+
+#[test]
+fn serve_survives_every_bad_edit_and_recovers() {
+    let fixture = Fixture::copy("tiny");
+    let server = Server::start(fixture.path(), 0).unwrap();
+    let mut events = server.events();
+    let deep_quote = format!(
+        "---\ntitle: Deep\norder: 3\n---\n\n{} deep\n",
+        ">".repeat(3000)
+    );
+    let huge = "# unit: \"tonnes\"\ncountry,tonnes\nAlpha,300\nBeta,1.7e308\n";
+    let index = fs::read_to_string(fixture.path().join("content/_index.md")).unwrap();
+    let bad_edits: [(&str, String, &str); 4] = [
+        ("content/03-deep.md", deep_quote, "nested 101 levels deep"),
+        ("data/shares.csv", huge.to_string(), "is too large to draw"),
+        (
+            "templates/index.html",
+            "{% include \"index.html\" %}".to_string(),
+            "calls itself",
+        ),
+        (
+            "content/_index.md",
+            index.replace(
+                "title: \"A Tiny Brief\"",
+                &format!("title: {}", "[".repeat(100_000)),
+            ),
+            "nested more than 64 deep",
+        ),
+    ];
+    for (file, text, message) in bad_edits {
+        let before = fs::read(fixture.path().join(file)).ok();
+        fixture.write(file, &text);
+        events.wait_for(message);
+        // Still serving the last good site, promptly.
+        assert!(server.get("/").2.contains("First Things"));
+        match before {
+            Some(bytes) => fs::write(fixture.path().join(file), bytes).unwrap(),
+            None => fixture.remove(file),
+        }
+        events.wait_for("data: reload");
+    }
 }

@@ -28,10 +28,16 @@ struct Block {
     span: Range<usize>,
 }
 
-/// Reads every entry it can; each one it cannot is a warning at its place.
-pub fn parse(file: &Arc<SourceFile>) -> (Vec<ParsedEntry>, Vec<Diagnostic>) {
+/// Reads every entry it can; each one it cannot is a warning at its place. A file whose
+/// abbreviations or braces go past the limits is an error ([`super::bibtex_bounds`]).
+pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic>), Diagnostic> {
     let text = &file.text;
     let (blocks, mut warnings) = split_blocks(file);
+    let spans: Vec<(String, Range<usize>)> = blocks
+        .iter()
+        .map(|block| (block.kind.clone(), block.span.clone()))
+        .collect();
+    super::bibtex_bounds::check(file, &spans)?;
     let strings: String = blocks
         .iter()
         .filter(|b| b.kind == "string")
@@ -51,7 +57,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Vec<ParsedEntry>, Vec<Diagnostic>) {
             Err(warning) => warnings.push(warning),
         }
     }
-    (entries, warnings)
+    Ok((entries, warnings))
 }
 
 fn parse_block(file: &Arc<SourceFile>, block: &Block, strings: &str) -> Result<Entry, Diagnostic> {
@@ -325,7 +331,7 @@ mod tests {
         let text = "@article{good1, title={One}, author={Doe, Jane}, year={2020}, journal={J}}\n\
                     @article{bad, title={Two, author={Roe, Ann}, year={2021}}\n\
                     @book{good2, title={Three}, author={Poe, Ed}, year={2019}, publisher={P}}\n";
-        let (entries, warnings) = parse(&file(text));
+        let (entries, warnings) = parse(&file(text)).unwrap();
         let keys: Vec<&str> = entries.iter().map(|e| e.entry.key()).collect();
         assert!(keys.contains(&"good1"), "{keys:?}");
         assert!(!warnings.is_empty(), "the broken entry is reported");
@@ -341,7 +347,7 @@ mod tests {
         let text = "@article{a, title={T}, author={Doe, J.}, journal = Science, year={December 2021}}\n\
                     @misc{b, title={Site}, howpublished={\\url{https://example.org/x}}, year={2020}}\n\
                     @online{c, title={Page}, organization={Big Agency}, year={2022}, url={https://example.org/p}}\n";
-        let (entries, warnings) = parse(&file(text));
+        let (entries, warnings) = parse(&file(text)).unwrap();
         assert!(
             warnings.is_empty(),
             "{:?}",
@@ -364,7 +370,7 @@ mod tests {
     fn comments_strings_and_percent_signs_are_handled() {
         let text = "% a comment line with @fake{x,\n@comment{free text}\n@string{jn = \"Journal of Things\"}\n\
                     @article{k, title = \"Fifty % off\", author={M{\\\"u}ller, Hans}, journal=jn, year=2020}\n";
-        let (entries, warnings) = parse(&file(text));
+        let (entries, warnings) = parse(&file(text)).unwrap();
         assert!(
             warnings.is_empty(),
             "{:?}",

@@ -3,6 +3,7 @@
 //! disambiguation (2025a/b/c) is decided for the whole brief at once.
 
 pub mod bibtex;
+mod bibtex_bounds;
 pub mod cache;
 pub mod csl_json;
 pub mod html;
@@ -348,6 +349,14 @@ fn load_style(document: &Document, project: &Project) -> Result<IndependentStyle
                 "the path is relative to the brief's folder; or name a built-in style such as `apa`",
             )
         })?;
+        if let Some(at) = crate::limits::xml_too_deep(&file.text) {
+            return Err(Diagnostic::new(format!(
+                "invalid CSL style: elements nested more than {} deep",
+                crate::limits::MAX_XML_NESTING
+            ))
+            .at(&file, at..at + 1, "too deep")
+            .hint("real styles nest a dozen levels at most; close the elements you opened"));
+        }
         let style = Style::from_xml(&file.text).map_err(|error| {
             Diagnostic::new(format!("invalid CSL style: {error}"))
                 .at(&file, 0..0, "in this file")

@@ -60,7 +60,7 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
             }
         };
         let parsed = match Format::of(name) {
-            Some(Format::BibTeX) => Ok(bibtex::parse(&file)),
+            Some(Format::BibTeX) => bibtex::parse(&file),
             Some(Format::CslJson) => csl_json::parse(&file),
             Some(Format::Yaml) => parse_yaml(&file),
             None => Err(Diagnostic::new(format!(
@@ -184,6 +184,7 @@ impl Format {
 }
 
 fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic>), Diagnostic> {
+    crate::frontmatter::check_yaml_depth(file, 0, &file.text, "references file")?;
     // CSL-YAML (Pandoc's format: a list of CSL items, or `references:` holding one) is CSL-JSON
     // in YAML's syntax; hayagriva's YAML is a mapping from keys to entries.
     if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&file.text) {

@@ -135,6 +135,7 @@ fn parse_meta(file: &Arc<SourceFile>) -> Result<(DataMeta, Range<usize>), Diagno
     if yaml.trim().is_empty() {
         return Ok((DataMeta::default(), 0..end));
     }
+    crate::frontmatter::check_yaml_depth(file, 0, &text[..end], "data file metadata")?;
     let meta = serde_yaml::from_str(&yaml).map_err(|error| {
         // Line L of the YAML is the L-th `#` line, two characters ("# ") further right.
         let locate = |line: usize, column: usize| {
@@ -204,6 +205,14 @@ impl DataTable {
                         .at(&self.file, row.spans[column].clone(), "expected a number")
                         .hint(hint)
                 })?;
+                if number.abs() > crate::limits::MAX_CHART_MAGNITUDE {
+                    return Err(Diagnostic::new(format!(
+                        "`{cell}` is too large to draw (column `{}`): charts take numbers up to a million billion (1e15)",
+                        self.columns[column]
+                    ))
+                    .at(&self.file, row.spans[column].clone(), "too large")
+                    .hint("give the numbers in a larger unit (thousands, millions, billions) and say so in `unit`"));
+                }
                 numbers.push(number);
             }
             series.push(Series {

@@ -150,6 +150,7 @@ pub fn draw_figure(
         values.push(table.column(name, &spec.file, field_span(spec, "value"))?);
     }
     let mut data = table.chart_data(label, &values)?;
+    check_shares_and_ranges(spec, &table, &values, &data)?;
     if let Some(order) = fields.sort {
         sort_chart_data(&mut data, order);
     }
@@ -236,6 +237,61 @@ pub fn draw_figure(
         sources,
         caption_citations,
     })
+}
+
+/// What a kind of chart needs of its numbers: a pie's shares are not negative and add up to
+/// something; a range bar's low end is not above its high end. Each is an error at its row.
+fn check_shares_and_ranges(
+    spec: &FigureSpec,
+    table: &DataTable,
+    values: &[usize],
+    data: &super::chart::ChartData,
+) -> Result<(), Diagnostic> {
+    use super::spec::ChartKind;
+    match spec.fields.kind {
+        ChartKind::Pie | ChartKind::Donut => {
+            let column = values[0];
+            let name = &table.columns[column];
+            for (row, value) in table.rows.iter().zip(&data.series[0].values) {
+                if *value < 0.0 {
+                    return Err(Diagnostic::new(format!(
+                        "a share cannot be negative: `{}` in column `{name}`",
+                        row.cells[column]
+                    ))
+                    .at(&table.file, row.spans[column].clone(), "negative share")
+                    .hint("a pie shows parts of a whole; for gains and losses use `kind: bar`"));
+                }
+            }
+            if data.series[0].values.iter().all(|v| *v == 0.0) {
+                return Err(Diagnostic::new(format!(
+                    "every value in column `{name}` is zero: a pie needs a whole to share"
+                ))
+                .at(&spec.file, field_span(spec, "value"), "all zero")
+                .hint("fill in the numbers, or name the column that holds them in `value`"));
+            }
+        }
+        ChartKind::RangeBar => {
+            let (low, high) = (values[0], values[1]);
+            let pairs = data.series[0].values.iter().zip(&data.series[1].values);
+            for (row, (from, to)) in table.rows.iter().zip(pairs) {
+                if from > to {
+                    let span = row.spans[low].start.min(row.spans[high].start)
+                        ..row.spans[low].end.max(row.spans[high].end);
+                    return Err(Diagnostic::new(format!(
+                        "the low end `{}` is above the high end `{}`",
+                        row.cells[low], row.cells[high]
+                    ))
+                    .at(&table.file, span, "low above high")
+                    .hint(format!(
+                        "swap the two numbers, or the columns in `value: [{}, {}]`",
+                        table.columns[high], table.columns[low]
+                    )));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Orders categories by the first series (stable, so ties keep the data's order).

@@ -4,11 +4,15 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
+
+mod excerpt;
+
 use codespan_reporting::term::{self, Config};
+use excerpt::Excerpt;
 
 /// A file the author wrote, kept whole so that errors can quote it.
 #[derive(Debug)]
@@ -17,6 +21,62 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text, with any UTF-8 byte-order mark removed.
     pub text: String,
+    /// Where lines start, built the first time a place is asked for.
+    lines: OnceLock<LineIndex>,
+}
+
+/// Line starts, and how many UTF-8 continuation bytes come before every [`CHECKPOINT`]-th
+/// byte, so that a line and column cost a search and a short count however long the file and
+/// its lines are (10,000 citations on one line once took seconds).
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+    continuations: Vec<usize>,
+}
+
+const CHECKPOINT: usize = 4096;
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(newline_offsets(bytes).map(|i| i + 1))
+            .collect();
+        let mut continuations = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+        let mut count = 0;
+        for chunk in bytes.chunks(CHECKPOINT) {
+            continuations.push(count);
+            count += chunk.iter().filter(|&&b| is_continuation(b)).count();
+        }
+        continuations.push(count);
+        LineIndex {
+            starts,
+            continuations,
+        }
+    }
+
+    /// Continuation bytes in `text[..offset]`.
+    fn continuations_before(&self, bytes: &[u8], offset: usize) -> usize {
+        let checkpoint = offset / CHECKPOINT;
+        let from = checkpoint * CHECKPOINT;
+        self.continuations[checkpoint]
+            + bytes[from..offset]
+                .iter()
+                .filter(|&&b| is_continuation(b))
+                .count()
+    }
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
+}
+
+fn newline_offsets(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
 }
 
 impl SourceFile {
@@ -24,17 +84,21 @@ impl SourceFile {
         Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: OnceLock::new(),
         })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.text));
+        let line = index.starts.partition_point(|&start| start <= offset);
+        let line_start = index.starts[line - 1];
+        let bytes = self.text.as_bytes();
+        let chars = (offset - line_start)
+            - (index.continuations_before(bytes, offset)
+                - index.continuations_before(bytes, line_start));
+        (line, chars + 1)
     }
 }
 
@@ -169,7 +233,8 @@ impl Diagnostic {
 
     /// The rustc-like text: `error: …`, the location, the quoted line with carets, the hint.
     /// Control characters from the files are shown escaped (`\u{1b}`), never sent raw to the
-    /// terminal, with the carets still under what they point at.
+    /// terminal, with the carets still under what they point at; long lines are cut to a
+    /// window around the span ([`excerpt`]).
     pub fn render(&self) -> String {
         let mut diagnostic = match self.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -181,14 +246,11 @@ impl Diagnostic {
         }
         match &self.location {
             Some((file, span)) => {
-                let (text, shift) = escape_controls(&file.text);
-                let name = terminal_safe(&file.name);
-                let simple = SimpleFile::new(name.as_str(), text.as_str());
-                let span = shift(span.start)..shift(span.end);
-                let diagnostic = diagnostic.with_labels(vec![
-                    Label::primary((), span).with_message(terminal_safe(&self.label))
-                ]);
-                term::emit_into_string(&Config::default(), &simple, &diagnostic)
+                let excerpt = Excerpt::new(file, span.clone());
+                let diagnostic =
+                    diagnostic.with_labels(vec![Label::primary((), excerpt.span.clone())
+                        .with_message(terminal_safe(&self.label))]);
+                term::emit_into_string(&Config::default(), &excerpt, &diagnostic)
                     .unwrap_or_else(|_| format!("error: {}\n", self.message))
             }
             None => {
@@ -290,32 +352,17 @@ pub fn terminal_safe(text: &str) -> String {
     if !text.chars().any(is_unsafe_for_terminal) {
         return text.to_string();
     }
-    escape_controls(text).0
-}
-
-/// The escaped text, and a function from offsets in `text` to offsets in it.
-fn escape_controls(text: &str) -> (String, impl Fn(usize) -> usize) {
-    let mut escaped = String::with_capacity(text.len());
-    // (offset in `text`, bytes added by the escapes up to and including it)
-    let mut growth: Vec<(usize, usize)> = Vec::new();
-    let mut added = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let line_end = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
+    let mut escaped = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
         if is_unsafe_for_terminal(c) && !line_end {
-            let shown = format!("\\u{{{:x}}}", u32::from(c));
-            added += shown.len() - c.len_utf8();
-            escaped.push_str(&shown);
-            growth.push((at, added));
+            escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             escaped.push(c);
         }
     }
-    let shift = move |offset: usize| {
-        let before = growth.partition_point(|&(at, _)| at < offset);
-        offset + before.checked_sub(1).map_or(0, |i| growth[i].1)
-    };
-    (escaped, shift)
+    escaped
 }
 
 /// The closest of `candidates` to `wanted`, if it is close enough to be a likely typo.
@@ -338,6 +385,41 @@ pub fn file_error(path: &Path, message: impl fmt::Display) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_columns_count_characters_across_checkpoints() {
+        let long = format!("{}\n{}é€x", "a".repeat(5000), "ü".repeat(3000));
+        let file = SourceFile::new("f", long.clone());
+        let x = long.find('x').unwrap();
+        assert_eq!(file.line_col(x), (2, 3003));
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(5001), (2, 1));
+        assert_eq!(file.line_col(long.len()), (2, 3004));
+    }
+
+    #[test]
+    fn long_lines_are_quoted_as_a_window_with_the_files_own_place() {
+        let line = format!("{}TARGET{}", "a".repeat(50_000), "b".repeat(50_000));
+        let file = SourceFile::new("f.md", format!("first\n{line}\nlast"));
+        let at = file.text.find("TARGET").unwrap();
+        let shown = Diagnostic::new("here")
+            .at(&file, at..at + 6, "this")
+            .render();
+        assert!(shown.len() < 1_000, "{shown}");
+        assert!(shown.contains("f.md:2:50001"), "{shown}");
+        assert!(
+            shown.contains("… aaaa") && shown.contains("TARGETbbb") && shown.contains("b …"),
+            "{shown}"
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        let quoted = lines.iter().position(|l| l.contains("TARGET")).unwrap();
+        assert!(lines[quoted].starts_with("2 │"), "{shown}");
+        let column = |line: &str, needle: &str| line[..line.find(needle).unwrap()].chars().count();
+        assert_eq!(
+            column(lines[quoted], "TARGET"),
+            column(lines[quoted + 1], "^^^^^^")
+        );
+    }
 
     #[test]
     fn control_characters_never_reach_the_terminal_and_carets_stay_put() {
