@@ -18,10 +18,15 @@ pub fn escape(text: &str) -> String {
 
 /// `Some(url)` when it may become a link: http(s), mailto or relative. Control characters and
 /// whitespace inside the scheme (`java\tscript:`) are how filters get fooled, so any URL holding
-/// them is refused.
+/// them is refused; so is `//host/…` (and browsers' `/\host`, `\\host`), which leaves the site
+/// for another host while looking relative.
 pub fn safe_url(url: &str) -> Option<&str> {
     let url = url.trim();
     if url.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let start: String = url.chars().take(2).collect();
+    if matches!(start.as_str(), "//" | "/\\" | "\\/" | "\\\\") {
         return None;
     }
     let scheme_end = url.find(':');
@@ -97,5 +102,9 @@ mod tests {
         assert_eq!(safe_url("java\tscript:alert(1)"), None);
         assert_eq!(safe_url("data:text/html,x"), None);
         assert_eq!(safe_url(" "), None);
+        for other_host in ["//evil.example/", "/\\evil.example/", "\\\\evil.example"] {
+            assert_eq!(safe_url(other_host), None, "{other_host}");
+        }
+        assert_eq!(safe_url("/brief/page/"), Some("/brief/page/"));
     }
 }

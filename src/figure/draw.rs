@@ -69,11 +69,14 @@ fn caption_parts(spec: &FigureSpec) -> (Vec<CaptionPart>, Vec<Citation>) {
     let mut citations = Vec::new();
     let mut last = 0;
     let mut from = 0;
-    while let Some(open) = title[from..].find('[').map(|i| from + i) {
-        let Some(close) = title[open..].find(']').map(|i| open + i) else {
-            break;
+    // Each `]` closes the last `[` before it, so the caption is read once however many
+    // brackets it holds.
+    while let Some(close) = title[from..].find(']').map(|i| from + i) {
+        let Some(open) = title[from..close].rfind('[').map(|i| from + i) else {
+            from = close + 1;
+            continue;
         };
-        from = open + 1;
+        from = close + 1;
         let Some(items) = citation_syntax::parse_bracketed(&title[open + 1..close]) else {
             continue;
         };
