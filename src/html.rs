@@ -40,6 +40,49 @@ pub fn safe_url(url: &str) -> Option<&str> {
     }
 }
 
+/// Whether `html` is markup the citation writer could have made: text with escaped entities,
+/// and only `<a href>` (a safe URL), `<span class>`, `<i>`, `<b>`, `<u>`, `<sup>`, `<sub>`,
+/// without other attributes. Formatted citations kept in `.brief-cache/` are checked with it
+/// before they reach a page: the cache is a file anyone could have put in the brief.
+pub fn is_inert_markup(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        if rest[..open].contains('>') {
+            return false;
+        }
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('>') else {
+            return false;
+        };
+        let tag = &rest[..close];
+        rest = &rest[close + 1..];
+        let (name, attributes) = tag.split_once(' ').unwrap_or((tag, ""));
+        let allowed = match name {
+            "/a" | "/span" | "/i" | "/b" | "/u" | "/sup" | "/sub" | "i" | "b" | "u" | "sup"
+            | "sub" => attributes.is_empty(),
+            "a" => attributes
+                .strip_prefix("href=\"")
+                .and_then(|value| value.strip_suffix('"'))
+                .is_some_and(|value| {
+                    !value.contains(['"', '<', '>']) && safe_url(&unescape(value)).is_some()
+                }),
+            "span" => attributes
+                .strip_prefix("class=\"")
+                .and_then(|value| value.strip_suffix('"'))
+                .is_some_and(|value| {
+                    value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+                }),
+            _ => false,
+        };
+        if !allowed {
+            return false;
+        }
+    }
+    !rest.contains('>')
+}
+
 /// Whether the URL leaves the site (http or https).
 pub fn is_web_url(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();
@@ -83,6 +126,23 @@ mod tests {
             escape(r#"<b>AT&T</b> "x" 'y'"#),
             "&lt;b&gt;AT&amp;T&lt;/b&gt; &quot;x&quot; &#39;y&#39;"
         );
+    }
+
+    #[test]
+    fn only_the_citation_writers_own_markup_is_inert() {
+        assert!(is_inert_markup(
+            "Doe, J. (2020). <i>Title &amp; more</i>. <a href=\"https://doi.org/10.1/x\">https://doi.org/10.1/x</a> <span class=\"sc\">X</span>"
+        ));
+        for planted in [
+            "<script>alert(1)</script>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"https://x\" onclick=\"alert(1)\">x</a>",
+            "<img src=x onerror=alert(1)>",
+            "<span style=\"background:url(https://evil)\">x</span>",
+            "a > b",
+        ] {
+            assert!(!is_inert_markup(planted), "{planted}");
+        }
     }
 
     #[test]

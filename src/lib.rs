@@ -111,9 +111,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         root
     };
     let out = output_path(root, options);
-    let known =
-        paths::cache_folder(folder).is_some_and(|cache| write::manifest_names(&cache, &out));
-    let output = output::OutputFolder::claim(folder, &out, known)?;
+    let output = output::OutputFolder::claim(folder, &out)?;
     let mut timings = Vec::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {

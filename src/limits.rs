@@ -29,30 +29,37 @@ pub const MAX_EXPANDED_BYTES: u64 = 64 * 1024;
 /// hung the tick placement).
 pub const MAX_CHART_MAGNITUDE: f64 = 1e15;
 
-/// Follows the nesting of a section's Markdown events, raw HTML included.
+/// Follows the nesting of the Markdown events, raw HTML included. One gauge follows the whole
+/// document, since the home page puts every section in one page: elements one section leaves
+/// open are still open in the next.
 #[derive(Debug, Default)]
 pub struct NestingGauge {
     markdown: usize,
-    html: usize,
+    html: HtmlNesting,
 }
 
 impl NestingGauge {
     /// Takes the next event; `Some(depth)` when it goes deeper than [`MAX_NESTING`].
     pub fn observe(&mut self, event: &Event<'_>) -> Option<usize> {
-        match event {
-            Event::Start(_) => self.markdown += 1,
-            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let (deepest, net) = html_nesting(html);
-                let deepest = self.html as isize + deepest;
-                self.html = (self.html as isize + net).max(0) as usize;
-                let depth = self.markdown + deepest.max(0) as usize;
-                return (depth > MAX_NESTING).then_some(depth);
+        let deepest_html = match event {
+            Event::Start(_) => {
+                self.markdown += 1;
+                self.html.open.len()
             }
+            Event::End(_) => {
+                self.markdown = self.markdown.saturating_sub(1);
+                self.html.open.len()
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.html.read(html),
             _ => return None,
-        }
-        let depth = self.markdown + self.html;
+        };
+        let depth = self.markdown + deepest_html;
         (depth > MAX_NESTING).then_some(depth)
+    }
+
+    /// Called between sections: Markdown nesting never crosses them.
+    pub fn end_section(&mut self) {
+        self.markdown = 0;
     }
 }
 
@@ -62,37 +69,73 @@ const VOID_ELEMENTS: &[&str] = &[
     "track", "wbr",
 ];
 
-/// How far a piece of raw HTML goes below where it starts, and where it ends up, counting
-/// opening and closing tags (comments and void elements aside).
-fn html_nesting(html: &str) -> (isize, isize) {
-    let (mut depth, mut deepest) = (0isize, 0isize);
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
+/// The raw HTML elements open so far, as an HTML parser (the minifier's) sees them: `<div/>`
+/// opens a `div` (only void elements and SVG or MathML close themselves), and a closing tag
+/// closes only an element that is open.
+#[derive(Debug, Default)]
+pub struct HtmlNesting {
+    open: Vec<String>,
+}
+
+impl HtmlNesting {
+    /// Reads more HTML; returns the most elements open at once while reading it.
+    pub fn read(&mut self, html: &str) -> usize {
+        let mut deepest = self.open.len();
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            if let Some(after) = rest.strip_prefix("!--") {
+                rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+                continue;
+            }
+            let closing = rest.starts_with('/');
+            let name: String = rest
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            let end = tag_end(rest);
+            let self_closing = rest[..end].trim_end().ends_with('/') && self.in_foreign_content();
+            rest = &rest[end.min(rest.len())..];
+            if closing {
+                if let Some(at) = self.open.iter().rposition(|open| *open == name) {
+                    self.open.truncate(at);
+                }
+            } else if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
+                self.open.push(name);
+                deepest = deepest.max(self.open.len());
+            }
         }
-        let closing = rest.starts_with('/');
-        let name: String = rest
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        let tag_end = rest.find('>').unwrap_or(rest.len());
-        let self_closing = rest[..tag_end].ends_with('/');
-        if closing {
-            depth -= 1;
-        } else if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
-            depth += 1;
-            deepest = deepest.max(depth);
+        deepest
+    }
+
+    fn in_foreign_content(&self) -> bool {
+        self.open.iter().any(|name| name == "svg" || name == "math")
+    }
+}
+
+/// Where a tag that starts `text` ends: its `>` outside quoted attribute values.
+fn tag_end(text: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i,
+            _ => {}
         }
     }
-    (deepest, depth)
+    text.len()
+}
+
+/// Whether a whole page nests its elements deeper than the minifier can take (a last guard
+/// behind [`NestingGauge`]: such a page is written as it is, not minified).
+pub fn page_too_deep(html: &str) -> bool {
+    HtmlNesting::default().read(html) > 4 * MAX_NESTING
 }
 
 /// The offset of the first `[` or `{` nested deeper than [`MAX_YAML_NESTING`] in YAML text
@@ -141,17 +184,27 @@ fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
 /// The offset of the first element nested deeper than [`MAX_XML_NESTING`] in XML text.
 pub fn xml_too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
-    for (at, _) in text.match_indices('<') {
-        let tag = text[at + 1..].split('>').next().unwrap_or("");
+    let mut at = 0;
+    while let Some(open) = text[at..].find('<').map(|i| at + i) {
+        let rest = &text[open + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            at = comment
+                .find("-->")
+                .map_or(text.len(), |end| open + 4 + end + 3);
+            continue;
+        }
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        at = (open + 1 + end).min(text.len());
         if tag.starts_with(['?', '!']) {
             continue;
         }
         if tag.starts_with('/') {
             depth = depth.saturating_sub(1);
-        } else if !tag.ends_with('/') {
+        } else if !tag.trim_end().ends_with('/') {
             depth += 1;
             if depth > MAX_XML_NESTING {
-                return Some(at);
+                return Some(open);
             }
         }
     }
@@ -180,7 +233,19 @@ mod tests {
             deepest_markdown("<div><br><img src=x><p>a</p></div>\n\n<!-- <div> -->"),
             None
         );
-        assert_eq!(html_nesting("<a><b></b><br/></a>"), (2, 0));
+        // What the minifier nests: `<div/>` opens, a stray closing tag closes nothing.
+        for trick in ["<div/>", "<div title=\"/>\">", "<div></p>"] {
+            assert!(deepest_markdown(&trick.repeat(300)).is_some(), "{trick}");
+        }
+        let svg = format!("<svg>{}</svg>", "<path d=\"M0 0\"/>".repeat(500));
+        assert_eq!(
+            deepest_markdown(&svg),
+            None,
+            "SVG elements close themselves"
+        );
+        let mut nesting = HtmlNesting::default();
+        assert_eq!(nesting.read("<a><b></b><br/></a>"), 2);
+        assert!(nesting.open.is_empty());
     }
 
     #[test]
@@ -197,5 +262,8 @@ mod tests {
         );
         let deep = format!("<s>{}", "<g>".repeat(70));
         assert_eq!(xml_too_deep(&deep), Some(3 + 63 * 3));
+        let tricked = format!("<s>{}", "<g delimiter=\"/>\">".repeat(70));
+        assert!(xml_too_deep(&tricked).is_some());
+        assert_eq!(xml_too_deep("<a><!-- <b> <c> --><d/></a>"), None);
     }
 }

@@ -97,7 +97,13 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
         }
     };
     let mut sections = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name().min_depth(1) {
+    // Hidden files and folders (`.drafts/`, editors' swap files) are not part of the brief.
+    let walk = WalkDir::new(&content)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -202,7 +208,12 @@ fn files_under(
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
+    let walk = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
         match entry {
             Ok(entry) if !entry.file_type().is_dir() => {
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());

@@ -46,10 +46,10 @@ pub fn state_after_failure(out: &Path) -> String {
 }
 
 impl OutputFolder {
-    /// Checks that a build of the brief in `brief_folder` may replace `out`. `known` says that
-    /// the last build's manifest names `out` as its own (a site written before sites carried
-    /// the marker).
-    pub fn claim(brief_folder: &Path, out: &Path, known: bool) -> Result<OutputFolder, Diagnostic> {
+    /// Checks that a build of the brief in `brief_folder` may replace `out`. Only the marker
+    /// inside the folder counts: the brief's own files (its cache included) are data that
+    /// anyone can write, so they prove nothing about a folder elsewhere.
+    pub fn claim(brief_folder: &Path, out: &Path) -> Result<OutputFolder, Diagnostic> {
         refuse_the_sources(brief_folder, out)?;
         let name = out
             .file_name()
@@ -80,7 +80,7 @@ impl OutputFolder {
                 ))
                 .hint("choose another `--out`: a build never replaces a file"));
             }
-            Ok(_) if is_brief_site(out) || known || is_empty_dir(out) => {}
+            Ok(_) if is_brief_site(out) || is_empty_dir(out) => {}
             Ok(_) => {
                 return Err(Diagnostic::new(format!(
                     "refusing to write the site to {}: it holds files that brief did not write",

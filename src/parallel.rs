@@ -4,6 +4,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// Each worker's stack: room for the recursive parsers (the minifier, Tera) on deep but
+/// allowed input (see [`crate::limits`]).
+const WORKER_STACK: usize = 16 * 1024 * 1024;
+
 /// How many threads to use: one per core (at most 8), or `BRIEF_THREADS`.
 pub fn workers() -> usize {
     std::env::var("BRIEF_THREADS")
@@ -24,7 +28,8 @@ pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let results: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
+            let builder = std::thread::Builder::new().stack_size(WORKER_STACK);
+            let spawned = builder.spawn_scoped(scope, || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 if index >= count {
                     break;
@@ -34,13 +39,16 @@ pub fn map<T: Send>(count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
                     results[index] = Some(value);
                 }
             });
+            // A worker that could not start leaves its share to the others (or to the end).
+            drop(spawned);
         }
     });
     results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .into_iter()
-        .map(|value| value.unwrap_or_else(|| panic!("a worker thread panicked")))
+        .enumerate()
+        .map(|(index, value)| value.unwrap_or_else(|| f(index)))
         .collect()
 }
 
@@ -52,12 +60,29 @@ pub fn both<A: Send, B: Send>(
     if workers() <= 1 {
         return (a(), b());
     }
+    // Kept outside the thread, so that it can run here if no thread can be started.
+    let task = Mutex::new(Some(a));
+    let run = || {
+        task.lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .map(|a| a())
+    };
     std::thread::scope(|scope| {
-        let first = scope.spawn(a);
+        let first = std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, run);
         let second = b();
-        match first.join() {
-            Ok(first) => (first, second),
-            Err(panic) => std::panic::resume_unwind(panic),
+        let first = match first {
+            Ok(handle) => match handle.join() {
+                Ok(first) => first,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => None,
+        };
+        match first.or_else(run) {
+            Some(first) => (first, second),
+            None => unreachable!("the first task runs once, on the thread or here"),
         }
     })
 }

@@ -158,7 +158,13 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
             .unwrap_or_else(|| slugify(&file_stem(&file.name)));
         // Point at `slug:` when the author wrote one, else at the whole front matter.
         let yaml = &file.text[split.yaml.clone()];
-        let slug_span = match (&meta.slug, yaml.find("slug:")) {
+        // At the start of a line: `slug:` inside another value is not the field.
+        let slug_at = if yaml.starts_with("slug:") {
+            Some(0)
+        } else {
+            yaml.find("\nslug:").map(|at| at + 1)
+        };
+        let slug_span = match (&meta.slug, slug_at) {
             (Some(_), Some(at)) => {
                 let start = split.yaml.start + at;
                 let end = file.text[start..]
@@ -288,6 +294,8 @@ struct Parts {
     figures: Vec<FigureSpec>,
     figure_refs: Vec<FigureRef>,
     warnings: Vec<Diagnostic>,
+    /// Across sections: the home page holds them all.
+    nesting: crate::limits::NestingGauge,
 }
 
 fn markdown_options() -> Options {
@@ -332,13 +340,13 @@ fn parse_body(
     let mut in_unsafe_image = false;
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
     let mut figure: Option<Range<usize>> = None;
-    let mut nesting = crate::limits::NestingGauge::default();
+    parts.nesting.end_section();
     let mut too_deep = false;
     for (event, range) in parser.into_offset_iter() {
         let span = base + range.start..base + range.end;
         // The page's HTML is minified by a parser that recurses on each element: past the
         // limit it would overflow the stack and abort.
-        if let Some(depth) = nesting.observe(&event) {
+        if let Some(depth) = parts.nesting.observe(&event) {
             if !too_deep {
                 diagnostics.push(
                     Diagnostic::new(format!(

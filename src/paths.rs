@@ -34,6 +34,8 @@ pub enum PathProblem {
     },
     /// A folder, a named pipe, a device or a socket.
     NotRegular(&'static str),
+    /// It is, or is in, a hidden file or folder of the brief (`.git/config`, `.env`).
+    Hidden(PathBuf),
     TooLarge(u64),
     /// It cannot be reached: missing, unreadable, a broken or looping link.
     Io(std::io::Error),
@@ -49,6 +51,11 @@ impl std::fmt::Display for PathProblem {
             ),
             PathProblem::Outside { via: None } => f.write_str("it is outside the brief's folder"),
             PathProblem::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            PathProblem::Hidden(path) => write!(
+                f,
+                "it is hidden ({}), and a brief reads no hidden files or folders",
+                path.display()
+            ),
             PathProblem::TooLarge(bytes) => write!(
                 f,
                 "it is {} MiB; a brief's files may be at most {} MiB",
@@ -66,6 +73,7 @@ impl PathProblem {
         match self {
             PathProblem::Outside { .. } => "outside-brief",
             PathProblem::NotRegular(_) => "not-a-file",
+            PathProblem::Hidden(_) => "hidden-file",
             PathProblem::TooLarge(_) => "too-large",
             PathProblem::Io(_) => "unreadable-file",
         }
@@ -78,6 +86,9 @@ impl PathProblem {
                 "a brief reads only files inside its own folder: copy the file into it"
             }
             PathProblem::NotRegular(_) => "name a plain file",
+            PathProblem::Hidden(_) => {
+                "hidden files and folders hold tools' data and secrets (`.git`, `.env`); move the file out of them"
+            }
             PathProblem::TooLarge(_) => "split the file, or keep only what the brief needs",
             PathProblem::Io(_) => "the path is relative to the brief's folder",
         }
@@ -109,10 +120,17 @@ impl BriefFolder {
     /// The same for a path found on disk (a file in `content/`).
     pub fn check(&self, path: &Path) -> Result<PathBuf, PathProblem> {
         let real = path.canonicalize().map_err(PathProblem::Io)?;
-        if !real.starts_with(&self.real) {
+        let Ok(inside) = real.strip_prefix(&self.real) else {
             return Err(PathProblem::Outside {
                 via: first_link(path, &self.shown),
             });
+        };
+        // `.git/config` can hold a deploy token; no brief needs a hidden file.
+        if inside
+            .components()
+            .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            return Err(PathProblem::Hidden(inside.to_path_buf()));
         }
         let meta = fs::metadata(&real).map_err(PathProblem::Io)?;
         if !meta.is_file() {

@@ -46,13 +46,6 @@ impl Manifest {
     }
 }
 
-/// Whether the last build's manifest names `out` as the folder it wrote: evidence that a folder
-/// without the marker (a site from before sites carried one) is still brief's own.
-pub fn manifest_names(cache: &Path, out: &Path) -> bool {
-    let key = output_key(out);
-    !Manifest::read(Some(cache), &key).files.is_empty()
-}
-
 fn output_key(out: &Path) -> String {
     std::path::absolute(out)
         .unwrap_or_else(|_| out.to_path_buf())
@@ -75,8 +68,8 @@ pub fn write_site(
         )
     })?;
     // Both were checked to be brief's own (or empty) when the folder was claimed.
-    remove_if_present(&folder.staging)?;
-    remove_if_present(&folder.retired)?;
+    remove_if_present(&folder.staging, &folder.path)?;
+    remove_if_present(&folder.retired, &folder.path)?;
     let out_key = output_key(out);
     let previous = Manifest::read(cache, &out_key);
     let written = match write_all(site, folder, &previous) {
@@ -132,10 +125,12 @@ fn write_all(
         .and_then(|()| fs::write(dir.join(MARKER), MARKER_TEXT))
         .map_err(|e| file_error(&folder.path, e))?;
     let out = folder.path.as_path();
+    let real_out = out.canonicalize().ok();
     let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
     crate::parallel::map(files.len(), |i| {
         let (path, bytes) = files[i];
-        write_file(dir, out, previous, path, bytes).map(|entry| (path.clone(), entry))
+        write_file(dir, out, real_out.as_deref(), previous, path, bytes)
+            .map(|entry| (path.clone(), entry))
     })
     .into_iter()
     .collect()
@@ -144,6 +139,7 @@ fn write_all(
 fn write_file(
     dir: &Path,
     out: &Path,
+    real_out: Option<&Path>,
     previous: &Manifest,
     path: &str,
     bytes: &[u8],
@@ -160,8 +156,14 @@ fn write_file(
     // Unchanged since the last build, and the file it wrote is still there as it left it.
     if let Some((before, length)) = previous.files.get(path) {
         let old = out.join(path);
-        // Not following links: a link put in the old site must not carry its target along.
-        let intact = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
+        // Not through links: a link put in the old site (a file, or a folder on the way to
+        // it) must not carry what it points at into the new one.
+        let inside = real_out.is_some_and(|real_out| {
+            old.canonicalize()
+                .is_ok_and(|real| real.starts_with(real_out) && real == real_out.join(path))
+        });
+        let intact =
+            inside && fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
         if *before == fingerprint && intact && fs::hard_link(&old, &target).is_ok() {
             return Ok((fingerprint, *length));
         }
@@ -175,17 +177,26 @@ fn write_file(
     Ok((fingerprint, contents.len() as u64))
 }
 
-fn remove_if_present(path: &Path) -> Result<(), Diagnostic> {
+/// Clears a temporary folder of an earlier build (checked to be brief's own).
+fn remove_if_present(path: &Path, out: &Path) -> Result<(), Diagnostic> {
     match fs::remove_dir_all(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(file_error(path, e)),
+        Err(e) => Err(file_error(out, e).hint(format!(
+            "a temporary folder of an earlier build, {}, could not be removed; remove it yourself",
+            path.display()
+        ))),
     }
 }
 
 /// Smaller pages that stay valid: closing tags and `<html>`/`<head>` kept, inline CSS minified,
 /// scripts left alone.
 pub fn minify(html: &[u8]) -> Vec<u8> {
+    // The minifier recurses per element; parse stops deep Markdown and HTML with an error,
+    // and this keeps any page that still nests too deep from overflowing the stack.
+    if crate::limits::page_too_deep(&String::from_utf8_lossy(html)) {
+        return html.to_vec();
+    }
     let cfg = minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,

@@ -273,3 +273,80 @@ fn a_single_document_reads_only_inside_its_own_folder() {
     ]);
     assert_eq!(sandbox.snapshot_outside(), before);
 }
+
+#[test]
+fn a_planted_citation_cache_with_markup_of_its_own_is_not_used() {
+    let fixture = common::Fixture::copy("tiny");
+    fixture.build().assert_success();
+    let cache = fixture.path().join(".brief-cache/citations.json");
+    let original = fs::read_to_string(&cache).unwrap();
+    assert!(original.contains("Survey of Things 2024"));
+    // Markup the formatter could have written is used as it is: the cache works…
+    fs::write(
+        &cache,
+        original.replace("Survey of Things 2024", "Survey of Cached Things"),
+    )
+    .unwrap();
+    fixture.build().assert_success();
+    let home = fs::read_to_string(fixture.public().join("index.html")).unwrap();
+    assert!(
+        home.contains("Survey of Cached Things"),
+        "the cache was used"
+    );
+    // …and anything else makes the build format afresh.
+    let planted = original.replace(
+        "Survey of Things 2024",
+        "<script>alert(1)</script><a href=\\\"javascript:alert(2)\\\">x</a>",
+    );
+    assert_ne!(planted, original);
+    fs::write(&cache, planted).unwrap();
+    fixture.build().assert_success();
+    let home = fs::read_to_string(fixture.public().join("index.html")).unwrap();
+    assert!(!home.contains("alert("), "planted markup reached the page");
+    assert!(home.contains("Survey of Things 2024"));
+}
+
+#[cfg(unix)]
+#[test]
+fn hidden_files_of_the_brief_are_never_read() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        ".git/config",
+        "[http]\n  extraheader = AUTHORIZATION: token secret,42\n",
+    );
+    fs::create_dir_all(sandbox.brief().join("static")).unwrap();
+    std::os::unix::fs::symlink("../.git/config", sandbox.brief().join("static/config.txt"))
+        .unwrap();
+    assert_refused(&sandbox, &["static/config.txt: it is hidden (.git/config)"]);
+
+    let sandbox = Sandbox::new();
+    sandbox.write(".env/data.csv", "label,value\nsecret,42\n");
+    set_data(&sandbox, ".env/data.csv");
+    assert_refused(
+        &sandbox,
+        &["it is hidden (.env/data.csv)", "content/01-first.md:18:1"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_old_site_does_not_carry_its_target_into_the_new_one() {
+    let sandbox = Sandbox::new();
+    sandbox.run(&["build", "."]).assert_success();
+    let public = sandbox.brief().join("public");
+    let ours = fs::read(public.join("data/shares.csv")).unwrap();
+    // A file of the same length elsewhere, and the old site's data folder pointing at it.
+    let leak = sandbox.sentinel().join("leak");
+    fs::create_dir(&leak).unwrap();
+    fs::write(leak.join("shares.csv"), vec![b'S'; ours.len()]).unwrap();
+    fs::remove_dir_all(public.join("data")).unwrap();
+    std::os::unix::fs::symlink(&leak, public.join("data")).unwrap();
+    let before = sandbox.snapshot_outside();
+    sandbox.run(&["build", "."]).assert_success();
+    assert_eq!(fs::read(public.join("data/shares.csv")).unwrap(), ours);
+    assert!(!fs::symlink_metadata(public.join("data"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(sandbox.snapshot_outside(), before);
+}

@@ -37,18 +37,21 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic
         .iter()
         .map(|block| (block.kind.clone(), block.span.clone()))
         .collect();
-    super::bibtex_bounds::check(file, &spans)?;
-    let strings: String = blocks
-        .iter()
-        .filter(|b| b.kind == "string")
-        .map(|b| &text[b.span.clone()])
-        .collect::<Vec<_>>()
-        .join("\n");
+    let needed = super::bibtex_bounds::check(file, &spans)?;
     let mut entries = Vec::new();
-    for block in blocks
-        .iter()
-        .filter(|b| !matches!(b.kind.as_str(), "string" | "comment" | "preamble"))
-    {
+    for (index, block) in blocks.iter().enumerate() {
+        if matches!(block.kind.as_str(), "string" | "comment" | "preamble") {
+            continue;
+        }
+        // Only the abbreviations this entry uses: with all of them, every entry of a file with
+        // hundreds of `@string`s would be read with all of them again.
+        let strings: String = needed
+            .get(&index)
+            .into_iter()
+            .flatten()
+            .map(|&string| &text[blocks[string].span.clone()])
+            .collect::<Vec<_>>()
+            .join("\n");
         match parse_block(file, block, &strings) {
             Ok(entry) => entries.push(ParsedEntry {
                 entry,

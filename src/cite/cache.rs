@@ -27,6 +27,22 @@ pub struct Cached {
 
 static MEMORY: Mutex<Option<Arc<Cached>>> = Mutex::new(None);
 
+impl Cached {
+    /// Whether everything in it is what the formatter writes: markup of its own vocabulary and
+    /// http(s) links. A cache from elsewhere (a brief's repository can carry one) that holds
+    /// anything else is not used, and everything is formatted afresh.
+    fn is_inert(&self) -> bool {
+        use crate::html::{is_inert_markup, is_web_url};
+        self.citations.iter().all(|html| is_inert_markup(html))
+            && is_inert_markup(&self.self_citation.html)
+            && self.entries.iter().all(|entry| {
+                is_inert_markup(&entry.html)
+                    && entry.links.iter().all(|url| is_web_url(url))
+                    && entry.archive.as_deref().is_none_or(is_web_url)
+            })
+    }
+}
+
 /// The cached formatting for `fingerprint`, from memory or from `folder`.
 pub fn lookup(folder: Option<&Path>, fingerprint: &str) -> Option<Arc<Cached>> {
     if let Some(hit) = MEMORY
@@ -39,7 +55,7 @@ pub fn lookup(folder: Option<&Path>, fingerprint: &str) -> Option<Arc<Cached>> {
     }
     let text = crate::paths::read_cache_file(&folder?.join(FILE))?;
     let cached: Cached = serde_json::from_str(&text).ok()?;
-    if cached.fingerprint != fingerprint {
+    if cached.fingerprint != fingerprint || !cached.is_inert() {
         return None;
     }
     let cached = Arc::new(cached);

@@ -135,7 +135,21 @@ fn parse_meta(file: &Arc<SourceFile>) -> Result<(DataMeta, Range<usize>), Diagno
     if yaml.trim().is_empty() {
         return Ok((DataMeta::default(), 0..end));
     }
-    crate::frontmatter::check_yaml_depth(file, 0, &text[..end], "data file metadata")?;
+    if let Some(at) = crate::limits::yaml_too_deep(&yaml) {
+        // Line L of the YAML is the L-th `#` line, its text after the `#` (and a space).
+        let line = yaml[..at].matches('\n').count();
+        let column = at - yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+        let start = line_starts.get(line).copied().unwrap_or(0);
+        let prefix = text[start..].len() - text[start..].trim_start_matches('#').len();
+        let prefix = prefix + usize::from(text[start + prefix..].starts_with(' '));
+        let offset = (start + prefix + column).min(text.len());
+        return Err(Diagnostic::new(format!(
+            "invalid data file metadata: brackets nested more than {} deep",
+            crate::limits::MAX_YAML_NESTING
+        ))
+        .at(file, offset..offset + 1, "too deep")
+        .hint("no value of a brief needs that many `[` or `{`; close the ones you opened"));
+    }
     let meta = serde_yaml::from_str(&yaml).map_err(|error| {
         // Line L of the YAML is the L-th `#` line, two characters ("# ") further right.
         let locate = |line: usize, column: usize| {

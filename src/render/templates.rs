@@ -160,10 +160,10 @@ fn check_templates(project: &Project) -> Result<(), Diagnostics> {
         if let Some(at) = too_deep(&file.text) {
             diagnostics.push(
                 Diagnostic::new(format!(
-                    "template error: brackets nested more than {MAX_TEMPLATE_NESTING} deep"
+                    "template error: brackets or tags nested more than {MAX_TEMPLATE_NESTING} deep"
                 ))
                 .at(file, at..at + 1, "too deep")
-                .hint("split the expression with `{% set %}`"),
+                .hint("split the expression with `{% set %}`, or the template into macros"),
             );
             continue;
         }
@@ -195,7 +195,7 @@ fn check_templates(project: &Project) -> Result<(), Diagnostics> {
         }
         for (function, why) in REFUSED_FUNCTIONS {
             if uses.functions.contains(*function) || template_calls(&template, function) {
-                let at = file.text.find(&format!("{function}(")).unwrap_or(0);
+                let at = file.text.find(function).unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::new(format!("template error: `{function}` is not available"))
                         .at(file, at..at + function.len(), "refused")
@@ -219,20 +219,44 @@ fn template_calls(template: &tera::Template, function: &str) -> bool {
     })
 }
 
-/// The offset of the first bracket nested more than [`MAX_TEMPLATE_NESTING`] deep.
+/// The offset of the first bracket or block tag (`{% if %}`, `{% for %}`…) nested more than
+/// [`MAX_TEMPLATE_NESTING`] deep: Tera's parser recurses on both.
 fn too_deep(text: &str) -> Option<usize> {
+    const OPENING: &[&str] = &["if", "for", "block", "macro", "filter", "raw"];
     let mut depth = 0usize;
-    for (at, byte) in text.bytes().enumerate() {
-        match byte {
-            b'(' | b'[' => {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let opens = match bytes[at] {
+            b'(' | b'[' => Some(true),
+            b')' | b']' => Some(false),
+            b'{' if bytes.get(at + 1) == Some(&b'%') => {
+                let tag = text[at + 2..].trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+                let word: &str = tag
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap_or("");
+                if OPENING.contains(&word) {
+                    Some(true)
+                } else if word.starts_with("end") {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        match opens {
+            Some(true) => {
                 depth += 1;
                 if depth > MAX_TEMPLATE_NESTING {
                     return Some(at);
                 }
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+            Some(false) => depth = depth.saturating_sub(1),
+            None => {}
         }
+        at += 1;
     }
     None
 }
@@ -376,57 +400,69 @@ impl Graph {
         }
     }
 
-    /// The first cycle, in name order, as an error at the call that closes it.
+    /// The first cycle, in name order, as an error at the call that closes it. Depth first,
+    /// with a stack of its own: a chain of thousands of macros must not overflow this one.
     fn cycle(&self) -> Option<Diagnostic> {
-        let mut done = BTreeSet::new();
+        let mut done: BTreeSet<&Vertex> = BTreeSet::new();
         for start in self.edges.keys() {
-            let mut path = Vec::new();
-            if let Some(diagnostic) = self.visit(start, &mut path, &mut done) {
-                return Some(diagnostic);
+            if done.contains(start) {
+                continue;
             }
-        }
-        None
-    }
-
-    fn visit(
-        &self,
-        vertex: &Vertex,
-        path: &mut Vec<Vertex>,
-        done: &mut BTreeSet<Vertex>,
-    ) -> Option<Diagnostic> {
-        if done.contains(vertex) {
-            return None;
-        }
-        path.push(vertex.clone());
-        for (next, file, written) in self.edges.get(vertex).into_iter().flatten() {
-            if let Some(at) = path.iter().position(|v| v == next) {
-                let chain: Vec<String> = path[at..]
-                    .iter()
-                    .chain([next])
-                    .map(ToString::to_string)
-                    .collect();
-                let start = file.text.find(written.as_str()).unwrap_or(0);
-                let what = if path.len() - at == 1 {
-                    "itself"
-                } else {
-                    "itself through others"
+            let mut path: Vec<(&Vertex, usize)> = vec![(start, 0)];
+            let mut on_path: BTreeMap<&Vertex, usize> = BTreeMap::from([(start, 0)]);
+            while let Some((vertex, cursor)) = path.last_mut() {
+                let vertex: &Vertex = vertex;
+                let edges = self.edges.get(vertex).map_or(&[][..], Vec::as_slice);
+                let Some((next, file, written)) = edges.get(*cursor) else {
+                    done.insert(vertex);
+                    on_path.remove(vertex);
+                    path.pop();
+                    continue;
                 };
-                return Some(
-                    Diagnostic::new(format!(
-                        "template error: {} calls {what}: {}",
-                        path[at],
-                        chain.join(" → ")
-                    ))
-                    .at(file, start..start + written.len(), "this closes the cycle")
-                    .hint("Tera would recurse without end; brief refuses templates and macros that include or call themselves"),
-                );
-            }
-            if let Some(found) = self.visit(next, path, done) {
-                return Some(found);
+                *cursor += 1;
+                if let Some(&at) = on_path.get(next) {
+                    let cycle: Vec<&Vertex> = path[at..].iter().map(|(v, _)| *v).collect();
+                    return Some(cycle_error(&cycle, next, file, written));
+                }
+                if !done.contains(next) {
+                    on_path.insert(next, path.len());
+                    path.push((next, 0));
+                }
             }
         }
-        path.pop();
-        done.insert(vertex.clone());
         None
     }
+}
+
+/// A cycle `cycle` → `next` (which is `cycle[0]`), reported where `written` closes it.
+fn cycle_error(
+    cycle: &[&Vertex],
+    next: &Vertex,
+    file: &Arc<SourceFile>,
+    written: &str,
+) -> Diagnostic {
+    let chain: Vec<String> = cycle
+        .iter()
+        .copied()
+        .chain([next])
+        .map(ToString::to_string)
+        .collect();
+    // Written with either quote; the first place it is named.
+    let start = file
+        .text
+        .find(written)
+        .or_else(|| file.text.find(&written.replace('"', "'")))
+        .unwrap_or(0);
+    let what = if cycle.len() == 1 {
+        "itself"
+    } else {
+        "itself through others"
+    };
+    Diagnostic::new(format!(
+        "template error: {} calls {what}: {}",
+        cycle[0],
+        chain.join(" → ")
+    ))
+    .at(file, start..start + written.len(), "this closes the cycle")
+    .hint("Tera would recurse without end; brief refuses templates and macros that include or call themselves")
 }
