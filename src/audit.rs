@@ -190,7 +190,7 @@ impl SentenceIndex {
 
 /// The longest "sentence" shown, in bytes on each side of the citation: a paragraph with no
 /// sentence ends would otherwise be quoted whole for each of its citations.
-const SENTENCE_REACH: usize = 240;
+const SENTENCE_REACH: usize = 600;
 
 /// `from..to` narrowed to [`SENTENCE_REACH`] on each side of `at`, at word boundaries, and
 /// whether each side was cut.

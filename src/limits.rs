@@ -78,35 +78,46 @@ pub struct HtmlNesting {
 }
 
 impl HtmlNesting {
-    /// Reads more HTML; returns the most elements open at once while reading it.
+    /// Reads more HTML; returns the most elements open at once while reading it. (Every page is
+    /// read once before minifying, so this looks at bytes and allocates only per open element.)
     pub fn read(&mut self, html: &str) -> usize {
         let mut deepest = self.open.len();
-        let mut rest = html;
-        while let Some(at) = rest.find('<') {
-            rest = &rest[at + 1..];
+        let bytes = html.as_bytes();
+        let mut at = 0;
+        while let Some(found) = html[at..].find('<') {
+            at += found + 1;
+            let rest = &html[at..];
             if let Some(after) = rest.strip_prefix("!--") {
-                rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+                at = after.find("-->").map_or(html.len(), |end| at + 3 + end + 3);
                 continue;
             }
             let closing = rest.starts_with('/');
-            let name: String = rest
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if name.is_empty() {
+            let name_start = at + usize::from(closing);
+            let name_len = bytes[name_start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':'))
+                .count();
+            if name_len == 0 {
                 continue;
             }
-            let end = tag_end(rest);
-            let self_closing = rest[..end].trim_end().ends_with('/') && self.in_foreign_content();
-            rest = &rest[end.min(rest.len())..];
+            let name = &html[name_start..name_start + name_len];
+            let end = at + tag_end(rest);
+            let self_closing = html[at..end].trim_end().ends_with('/') && self.in_foreign_content();
+            at = end.min(html.len());
             if closing {
-                if let Some(at) = self.open.iter().rposition(|open| *open == name) {
-                    self.open.truncate(at);
+                if let Some(open) = self
+                    .open
+                    .iter()
+                    .rposition(|open| open.eq_ignore_ascii_case(name))
+                {
+                    self.open.truncate(open);
                 }
-            } else if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
-                self.open.push(name);
+            } else if !self_closing
+                && !VOID_ELEMENTS
+                    .iter()
+                    .any(|void| void.eq_ignore_ascii_case(name))
+            {
+                self.open.push(name.to_ascii_lowercase());
                 deepest = deepest.max(self.open.len());
             }
         }
@@ -121,11 +132,11 @@ impl HtmlNesting {
 /// Where a tag that starts `text` ends: its `>` outside quoted attribute values.
 fn tag_end(text: &str) -> usize {
     let mut quote = None;
-    for (i, c) in text.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i,
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return i,
             _ => {}
         }
     }

@@ -38,7 +38,9 @@ const REFUSED_FUNCTIONS: &[(&str, &str)] = &[
 const MAX_TEMPLATE_NESTING: usize = 64;
 
 pub fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
-    check_templates(project)?;
+    // Before Tera parses them (its parser recurses on nesting), and after, on its syntax trees
+    // (so that each template is parsed once).
+    check_depth(project)?;
     let mut tera = Tera::default();
     for (name, why) in REFUSED_FUNCTIONS {
         // Tera registers `get_env` by default and has no way to unregister it: replace it.
@@ -57,6 +59,7 @@ pub fn load_templates(project: &Project) -> Result<Tera, Diagnostics> {
         .collect();
     tera.add_raw_templates(templates)
         .map_err(|error| template_diagnostic(project, &error))?;
+    check_calls(project, &tera)?;
     // One table-of-contents entry, rendered once per section for all section pages. A brief whose
     // own macros.html lacks `toc_entry` gets the macro's loop instead (see `toc_entries`).
     if tera
@@ -151,12 +154,10 @@ fn template_diagnostic(project: &Project, error: &tera::Error) -> Diagnostics {
     diagnostic.hint(text).into()
 }
 
-/// Refuses what would make Tera recurse without end or reach outside the brief, each at its
-/// place: deep brackets, calls of refused functions, and include or macro cycles.
-fn check_templates(project: &Project) -> Result<(), Diagnostics> {
+/// Refuses brackets and tags nested deeper than Tera's parser can take, each at its place.
+fn check_depth(project: &Project) -> Result<(), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let mut graph = Graph::default();
-    for (name, file) in &project.templates {
+    for file in project.templates.values() {
         if let Some(at) = too_deep(&file.text) {
             diagnostics.push(
                 Diagnostic::new(format!(
@@ -165,10 +166,18 @@ fn check_templates(project: &Project) -> Result<(), Diagnostics> {
                 .at(file, at..at + 1, "too deep")
                 .hint("split the expression with `{% set %}`, or the template into macros"),
             );
-            continue;
         }
-        // A template Tera cannot parse is reported by Tera when it is loaded.
-        let Ok(template) = tera::Template::new(name, None, &file.text) else {
+    }
+    diagnostics.into_result(())
+}
+
+/// Refuses calls of refused functions, and include or macro cycles (which would make Tera
+/// recurse without end), each at its place.
+fn check_calls(project: &Project, tera: &Tera) -> Result<(), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut graph = Graph::default();
+    for (name, file) in &project.templates {
+        let Some(template) = tera.templates.get(name) else {
             continue;
         };
         let imports: BTreeMap<String, String> = template
@@ -187,14 +196,17 @@ fn check_templates(project: &Project) -> Result<(), Diagnostics> {
                 format!("\"{parent}\""),
             );
         }
-        for (macro_name, definition) in &template.macros {
+        // In name order, so that the first cycle reported is the same on every build.
+        let macros: BTreeMap<&String, &tera::ast::MacroDefinition> =
+            template.macros.iter().collect();
+        for (macro_name, definition) in macros {
             let mut uses = Uses::default();
             walk_nodes(&definition.body, &mut uses);
             let vertex = Vertex::Macro(name.clone(), macro_name.clone());
             graph.add(vertex, &uses, name, &imports, file);
         }
         for (function, why) in REFUSED_FUNCTIONS {
-            if uses.functions.contains(*function) || template_calls(&template, function) {
+            if uses.functions.contains(*function) || template_calls(template, function) {
                 let at = file.text.find(function).unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::new(format!("template error: `{function}` is not available"))
