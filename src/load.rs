@@ -97,13 +97,7 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
         }
     };
     let mut sections = Vec::new();
-    // Hidden files and folders (`.drafts/`, editors' swap files) are not part of the brief.
-    let walk = WalkDir::new(&content)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
+    for entry in visible_files(&content) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -208,12 +202,7 @@ fn files_under(
         return Vec::new();
     }
     let mut files = Vec::new();
-    let walk = WalkDir::new(&dir)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
+    for entry in visible_files(&dir) {
         match entry {
             Ok(entry) if !entry.file_type().is_dir() => {
                 let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
@@ -222,9 +211,7 @@ fn files_under(
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                if !name.split('/').any(|part| part.starts_with('.')) {
-                    files.push((name, entry.path().to_path_buf()));
-                }
+                files.push((name, entry.path().to_path_buf()));
             }
             Ok(_) => {}
             Err(error) => {
@@ -234,6 +221,16 @@ fn files_under(
         }
     }
     files
+}
+
+/// What is under `dir`, in name order, without hidden files and folders (`.drafts/`, editors'
+/// swap files, `.git`): they are not part of the brief.
+fn visible_files(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
 }
 
 /// A file's bytes as UTF-8 text, byte-order mark dropped; `shown` names it in errors.

@@ -8,7 +8,7 @@ mod common;
 
 use std::fs;
 
-use common::{run_brief, snapshot, Fixture};
+use common::{run_brief, snapshot, Fixture, Sandbox};
 
 fn cases(kind: &str) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(common::fixtures().join(kind))
@@ -29,14 +29,16 @@ fn expected(kind: &str, case: &str) -> Vec<String> {
         .collect()
 }
 
-/// Builds the tiny brief, applies `change`, builds again; returns what went wrong, if anything:
-/// the second build must fail with exit 1, every piece in its message, and `public/` as it was.
-fn failure_of(case: &str, change: impl FnOnce(&Fixture), pieces: &[String]) -> Option<String> {
-    let fixture = Fixture::copy("tiny");
-    fixture.build().assert_success();
-    let before = snapshot(&fixture.public());
+/// Builds the tiny brief beside a sentinel folder, applies `change`, builds again; returns what
+/// went wrong, if anything: the second build must fail with exit 1, every piece in its message,
+/// `public/` as it was, and nothing else in or beside the brief changed.
+fn failure_of(case: &str, change: impl FnOnce(&Sandbox), pieces: &[String]) -> Option<String> {
+    let fixture = Sandbox::new();
+    fixture.run(&["build", "."]).assert_success();
+    let before = snapshot(&fixture.brief().join("public"));
     change(&fixture);
-    let run = fixture.build();
+    let outside = fixture.snapshot_outside();
+    let run = fixture.run(&["build", "."]);
     let mut problems = Vec::new();
     if run.status != 1 {
         problems.push(format!("exit code {} instead of 1", run.status));
@@ -46,8 +48,11 @@ fn failure_of(case: &str, change: impl FnOnce(&Fixture), pieces: &[String]) -> O
             problems.push(format!("message lacks {piece:?}"));
         }
     }
-    if snapshot(&fixture.public()) != before {
+    if snapshot(&fixture.brief().join("public")) != before {
         problems.push("public/ changed".to_string());
+    }
+    if fixture.snapshot_outside() != outside {
+        problems.push("something outside public/ changed".to_string());
     }
     // Nothing from the files reaches the terminal raw.
     if run
@@ -82,7 +87,7 @@ fn every_bad_input_in_the_catalogue_is_an_error_at_its_place_and_loses_nothing()
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(case) = cases.get(i) else { break };
-                let overlay = |fixture: &Fixture| {
+                let overlay = |fixture: &Sandbox| {
                     fixture.overlay(&format!("bad/{case}"));
                 };
                 if let Some(failure) = failure_of(case, overlay, &expected("bad", case)) {

@@ -181,6 +181,17 @@ impl Sandbox {
         self.dir.path().join("sentinel")
     }
 
+    /// The brief's folder (as [`Fixture::path`]).
+    pub fn path(&self) -> PathBuf {
+        self.brief()
+    }
+
+    /// Copies the files of `tests/fixtures/NAME` over the brief.
+    pub fn overlay(&self, name: &str) -> &Sandbox {
+        copy_tree(&fixtures().join(name), &self.brief());
+        self
+    }
+
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.brief().join(relative);
         fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
