@@ -37,6 +37,29 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// "2025-10-20" → "October 20, 2025" for English; other dates and languages stay as written.
+pub fn in_words(date: &str, lang: &str) -> String {
+    let parts: Vec<&str> = date.split('-').collect();
+    let english = lang == "en" || lang.starts_with("en-");
+    match (english, parts.as_slice()) {
+        (true, [year, month, day]) if year.len() == 4 => {
+            match (month.parse::<usize>(), day.parse::<u32>()) {
+                (Ok(month @ 1..=12), Ok(day @ 1..=31)) => {
+                    format!("{} {day}, {year}", month_name(month))
+                }
+                _ => date.to_string(),
+            }
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// "October" for 10.
+fn month_name(month: usize) -> String {
+    let name = MONTHS[month - 1];
+    format!("{}{}", name[..1].to_uppercase(), &name[1..])
+}
+
 /// Why a date is not one, in words for the author.
 pub type DateProblem = String;
 
@@ -114,8 +137,7 @@ fn checked(year: u16, month: Option<u8>, day: Option<u8>) -> Result<PublicationD
         if let Some(day) = day {
             let days = days_in(year, month);
             if day == 0 || day > days {
-                let name = MONTHS[usize::from(month) - 1];
-                let name = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+                let name = month_name(usize::from(month));
                 return Err(format!("{name} {year} has {days} days"));
             }
         }
@@ -212,6 +234,14 @@ mod tests {
         );
         assert_eq!(parse_iso("next Tuesday").unwrap(), None);
         assert_eq!(parse_iso("23 January 2020").unwrap(), None);
+    }
+
+    #[test]
+    fn english_dates_read_as_words() {
+        assert_eq!(in_words("2025-10-20", "en-US"), "October 20, 2025");
+        assert_eq!(in_words("2025-10-20", "de"), "2025-10-20");
+        assert_eq!(in_words("Autumn 2025", "en"), "Autumn 2025");
+        assert_eq!(in_words("2025-13-01", "en"), "2025-13-01");
     }
 
     #[test]

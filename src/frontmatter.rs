@@ -60,7 +60,7 @@ pub fn parse_yaml<T: DeserializeOwned>(
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
     let yaml = &file.text[span.clone()];
-    check_yaml_depth(file, span.start, yaml, what)?;
+    check_yaml_depth(file, yaml, what, &|at| span.start + at)?;
     // An empty block is an empty mapping, so that "missing field" is what the author reads.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(source).map_err(|error| {
@@ -78,20 +78,34 @@ pub fn parse_yaml<T: DeserializeOwned>(
     })
 }
 
+/// The line of `field:` in the front matter at `yaml` of `text`: at the start of a line, so that
+/// `field:` inside another value is not taken for it.
+pub fn field_line(text: &str, yaml: Range<usize>, field: &str) -> Option<Range<usize>> {
+    let mut offset = yaml.start;
+    for line in text[yaml].split_inclusive('\n') {
+        if line.starts_with(field) && line[field.len()..].starts_with(':') {
+            return Some(offset..offset + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Refuses YAML nested past [`crate::limits::MAX_YAML_NESTING`] before serde_yaml reads it
-/// (its scanner slows quadratically with open brackets). `start`: where `yaml` sits in `file`.
+/// (its scanner slows quadratically with open brackets). `in_file` maps an offset of `yaml` to
+/// one of `file`.
 pub fn check_yaml_depth(
     file: &Arc<SourceFile>,
-    start: usize,
     yaml: &str,
     what: &str,
+    in_file: &dyn Fn(usize) -> usize,
 ) -> Result<(), Diagnostic> {
-    match crate::limits::yaml_too_deep(yaml) {
+    match crate::limits::yaml_too_deep(yaml).map(in_file) {
         Some(at) => Err(Diagnostic::new(format!(
             "invalid {what}: brackets nested more than {} deep",
             crate::limits::MAX_YAML_NESTING
         ))
-        .at(file, start + at..start + at + 1, "too deep")
+        .at(file, at..at + 1, "too deep")
         .hint("no value of a brief needs that many `[` or `{`; close the ones you opened")),
         None => Ok(()),
     }
@@ -201,16 +215,12 @@ pub fn yaml_diagnostic(
         hint = Some("the YAML is nested too deeply; flatten it".to_string());
     }
     // Every error says what to do, even when serde_yaml's message is all there is.
-    let hint = hint.or_else(|| {
-        Some(format!(
-            "check the {what}'s YAML syntax: `key: value` lines, lists as `- item` or `[a, b]`"
-        ))
+    let hint = hint.unwrap_or_else(|| {
+        format!("check the {what}'s YAML syntax: `key: value` lines, lists as `- item` or `[a, b]`")
     });
-    let diagnostic = Diagnostic::new(message).at(file, start..end, label);
-    match hint {
-        Some(hint) => diagnostic.hint(hint),
-        None => diagnostic,
-    }
+    Diagnostic::new(message)
+        .at(file, start..end, label)
+        .hint(hint)
 }
 
 /// serde's "expected …" in words an author reads.

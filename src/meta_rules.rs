@@ -112,17 +112,10 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// The line of `field:` in the front matter, or the whole front matter.
+    /// The line of `field:` in the front matter, or its start.
     fn line(&self, field: &str) -> Range<usize> {
-        let text = &self.file.text[self.yaml.clone()];
-        let mut offset = self.yaml.start;
-        for line in text.split_inclusive('\n') {
-            if line.starts_with(&format!("{field}:")) {
-                return offset..offset + line.trim_end().len();
-            }
-            offset += line.len();
-        }
-        self.yaml.start..self.yaml.start
+        crate::frontmatter::field_line(&self.file.text, self.yaml.clone(), field)
+            .unwrap_or(self.yaml.start..self.yaml.start)
     }
 }
 

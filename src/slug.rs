@@ -35,6 +35,25 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// Why `slug` cannot name a folder of the site, if it cannot: it must be one plain path part,
+/// so that no slug reaches outside the output folder or breaks a URL.
+pub fn folder_name_problem(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() {
+        Some("it is empty")
+    } else if slug.contains(['/', '\\']) {
+        Some("it holds a slash")
+    } else if slug.starts_with('.') {
+        Some("it starts with a dot")
+    } else if !slug
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Some("it holds characters other than letters, digits, `-`, `_` and `.`")
+    } else {
+        None
+    }
+}
+
 /// Hands out ids that are unique within one page: the second "overview" becomes "overview-2".
 #[derive(Debug, Default)]
 pub struct UniqueIds {

@@ -184,7 +184,7 @@ impl Format {
 }
 
 fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnostic>), Diagnostic> {
-    crate::frontmatter::check_yaml_depth(file, 0, &file.text, "references file")?;
+    crate::frontmatter::check_yaml_depth(file, &file.text, "references file", &|at| at)?;
     // CSL-YAML (Pandoc's format: a list of CSL items, or `references:` holding one) is CSL-JSON
     // in YAML's syntax; hayagriva's YAML is a mapping from keys to entries.
     if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&file.text) {

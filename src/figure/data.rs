@@ -135,27 +135,18 @@ fn parse_meta(file: &Arc<SourceFile>) -> Result<(DataMeta, Range<usize>), Diagno
     if yaml.trim().is_empty() {
         return Ok((DataMeta::default(), 0..end));
     }
-    if let Some(at) = crate::limits::yaml_too_deep(&yaml) {
-        // Line L of the YAML is the L-th `#` line, its text after the `#` (and a space).
-        let line = yaml[..at].matches('\n').count();
-        let column = at - yaml[..at].rfind('\n').map_or(0, |i| i + 1);
-        let start = line_starts.get(line).copied().unwrap_or(0);
-        let prefix = text[start..].len() - text[start..].trim_start_matches('#').len();
-        let prefix = prefix + usize::from(text[start + prefix..].starts_with(' '));
-        let offset = (start + prefix + column).min(text.len());
-        return Err(Diagnostic::new(format!(
-            "invalid data file metadata: brackets nested more than {} deep",
-            crate::limits::MAX_YAML_NESTING
-        ))
-        .at(file, offset..offset + 1, "too deep")
-        .hint("no value of a brief needs that many `[` or `{`; close the ones you opened"));
-    }
+    // Line L of the YAML is the L-th `#` line, two characters ("# ") further right.
+    let locate = |line: usize, column: usize| {
+        let start = line_starts.get(line.max(1) - 1).copied().unwrap_or(0);
+        offset_of(text, start, 1, column + 2)
+    };
+    let in_file = |at: usize| {
+        let line_start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+        let column = yaml[line_start..at].chars().count() + 1;
+        locate(yaml[..at].matches('\n').count() + 1, column)
+    };
+    crate::frontmatter::check_yaml_depth(file, &yaml, "data file metadata", &in_file)?;
     let meta = serde_yaml::from_str(&yaml).map_err(|error| {
-        // Line L of the YAML is the L-th `#` line, two characters ("# ") further right.
-        let locate = |line: usize, column: usize| {
-            let start = line_starts.get(line.max(1) - 1).copied().unwrap_or(0);
-            offset_of(text, start, 1, column + 2)
-        };
         let place = YamlPlace {
             what: "data file metadata",
             fields: DATA_META_FIELDS,

@@ -1,12 +1,11 @@
 //! Stage 4, render: the resolved brief into HTML pages through Tera templates. The result is a
 //! [`Site`]: every output file's path and bytes, nothing written yet.
 
-use std::collections::BTreeMap;
-
 use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+mod audit_page;
 mod discovery;
 mod site;
 mod templates;
@@ -86,7 +85,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
                 .as_deref()
                 .filter(|iso| written.starts_with(*iso))
             {
-                Some(iso) => display_date(iso, &meta.lang),
+                Some(iso) => crate::date::in_words(iso, &meta.lang),
                 None => written.to_string(),
             }
         }),
@@ -100,7 +99,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         || -> Result<(String, String), Diagnostics> {
             Ok((
                 render_home(&tera, project, resolved, &brief)?,
-                render_audit(&tera, project, resolved, &brief)?,
+                audit_page::render_audit(&tera, project, resolved, &brief)?,
             ))
         },
         || -> Result<Vec<String>, Diagnostics> {
@@ -273,108 +272,6 @@ fn render_home(
         &discovery::head(meta, "", &citation.authors, all_entries, true),
     );
     render_template(tera, project, "index.html", &context)
-}
-
-#[derive(Serialize)]
-struct AuditContext<'a> {
-    citations: usize,
-    sources: Vec<AuditSource<'a>>,
-}
-
-#[derive(Serialize)]
-struct AuditSource<'a> {
-    key: &'a str,
-    html: &'a str,
-    links: Vec<AuditLink<'a>>,
-    listed: bool,
-    /// "Reuters, 2025: 2025a, 2025b, 2025c".
-    group: Option<String>,
-    places: Vec<&'a crate::audit::Occurrence>,
-}
-
-/// One of a source's links and what the last online check found.
-#[derive(Serialize)]
-struct AuditLink<'a> {
-    url: &'a str,
-    /// `ok`, `dead`… for styling; none before any check.
-    status: Option<&'static str>,
-    /// "worked when checked on 2026-11-27".
-    said: String,
-    /// Where redirects led, when elsewhere and safe to link.
-    final_url: Option<&'a str>,
-}
-
-/// The "Source audit" page: each source, what a reviewer should know, every place it is cited.
-fn render_audit(
-    tera: &Tera,
-    project: &Project,
-    resolved: &ResolvedDocument,
-    brief: &BriefContext<'_>,
-) -> Result<String, Diagnostics> {
-    let occurrences = crate::audit::occurrences(resolved);
-    let mut places_of: BTreeMap<&str, Vec<&crate::audit::Occurrence>> = BTreeMap::new();
-    for occurrence in &occurrences {
-        places_of
-            .entry(occurrence.key.as_str())
-            .or_default()
-            .push(occurrence);
-    }
-    let groups = crate::audit::ambiguous_groups(resolved);
-    let sources = resolved
-        .citations
-        .entries
-        .iter()
-        .map(|entry| AuditSource {
-            key: &entry.key,
-            html: &entry.html,
-            links: entry
-                .links
-                .iter()
-                .map(|url| {
-                    let known =
-                        crate::links::known_status(url, &project.links, &resolved.link_exclusions);
-                    let final_url = match known {
-                        crate::links::Known::Checked(result) => result
-                            .final_url
-                            .as_deref()
-                            .filter(|f| f != url && crate::html::is_web_url(f)),
-                        _ => None,
-                    };
-                    AuditLink {
-                        url,
-                        status: known.status().map(|s| s.as_str()),
-                        said: known.describe(),
-                        final_url,
-                    }
-                })
-                .collect(),
-            listed: entry.listed,
-            group: groups
-                .iter()
-                .find(|g| g.members.iter().any(|(key, _)| key == &entry.key))
-                .map(|g| {
-                    let letters: Vec<&str> =
-                        g.members.iter().map(|(_, year)| year.as_str()).collect();
-                    format!("{} ({})", g.label, letters.join(", "))
-                }),
-            places: places_of.remove(entry.key.as_str()).unwrap_or_default(),
-        })
-        .collect();
-    let audit = AuditContext {
-        citations: occurrences.len(),
-        sources,
-    };
-    let meta = &resolved.document.meta;
-    let authors = &resolved.citations.self_citation.authors;
-    let mut context = Context::new();
-    context.insert("brief", brief);
-    context.insert("root", "../");
-    context.insert("audit", &audit);
-    context.insert(
-        "head",
-        &discovery::head(meta, "audit/", authors, &resolved.citations.entries, false),
-    );
-    render_template(tera, project, "audit.html", &context)
 }
 
 /// One page per section, with the references it cites.
@@ -670,49 +567,5 @@ fn entry_context<'a>(
         entry,
         anchor: reference_anchor(&entry.key),
         backlinks,
-    }
-}
-
-/// "2025-10-20" → "October 20, 2025" for English; other dates and languages stay as written.
-fn display_date(date: &str, lang: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = date.split('-').collect();
-    let english = lang == "en" || lang.starts_with("en-");
-    match (english, parts.as_slice()) {
-        (true, [year, month, day]) if year.len() == 4 => {
-            match (month.parse::<usize>(), day.parse::<u32>()) {
-                (Ok(month @ 1..=12), Ok(day @ 1..=31)) => {
-                    format!("{} {day}, {year}", MONTHS[month - 1])
-                }
-                _ => date.to_string(),
-            }
-        }
-        _ => date.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::display_date;
-
-    #[test]
-    fn english_dates_read_as_words() {
-        assert_eq!(display_date("2025-10-20", "en-US"), "October 20, 2025");
-        assert_eq!(display_date("2025-10-20", "de"), "2025-10-20");
-        assert_eq!(display_date("Autumn 2025", "en"), "Autumn 2025");
-        assert_eq!(display_date("2025-13-01", "en"), "2025-13-01");
     }
 }

@@ -188,6 +188,7 @@ fn check_calls(project: &Project, tera: &Tera) -> Result<(), Diagnostics> {
         let mut uses = Uses::default();
         walk_nodes(&template.ast, &mut uses);
         graph.add(Vertex::Template(name.clone()), &uses, name, &imports, file);
+        let mut functions = std::mem::take(&mut uses.functions);
         if let Some(parent) = &template.parent {
             graph.edge(
                 Vertex::Template(name.clone()),
@@ -204,9 +205,10 @@ fn check_calls(project: &Project, tera: &Tera) -> Result<(), Diagnostics> {
             walk_nodes(&definition.body, &mut uses);
             let vertex = Vertex::Macro(name.clone(), macro_name.clone());
             graph.add(vertex, &uses, name, &imports, file);
+            functions.append(&mut uses.functions);
         }
         for (function, why) in REFUSED_FUNCTIONS {
-            if uses.functions.contains(*function) || template_calls(template, function) {
+            if functions.contains(*function) {
                 let at = file.text.find(function).unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::new(format!("template error: `{function}` is not available"))
@@ -220,15 +222,6 @@ fn check_calls(project: &Project, tera: &Tera) -> Result<(), Diagnostics> {
         diagnostics.push(diagnostic);
     }
     diagnostics.into_result(())
-}
-
-/// Whether any macro of `template` calls `function`.
-fn template_calls(template: &tera::Template, function: &str) -> bool {
-    template.macros.values().any(|definition| {
-        let mut uses = Uses::default();
-        walk_nodes(&definition.body, &mut uses);
-        uses.functions.contains(function)
-    })
 }
 
 /// The offset of the first bracket or block tag (`{% if %}`, `{% for %}`…) nested more than

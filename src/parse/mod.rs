@@ -17,7 +17,11 @@ use crate::frontmatter;
 use crate::html::safe_url;
 use crate::load::Project;
 use crate::meta::{BriefMeta, DocumentMeta, SectionMeta, BRIEF_FIELDS, SECTION_FIELDS};
-use crate::slug::{slugify, UniqueIds};
+use crate::slug::{folder_name_problem, slugify, UniqueIds};
+
+mod tidy;
+
+use tidy::{attach_narrative_locators, drop_trailing_references_heading};
 
 /// The brief, parsed.
 #[derive(Debug)]
@@ -157,24 +161,12 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
             .clone()
             .unwrap_or_else(|| slugify(&file_stem(&file.name)));
         // Point at `slug:` when the author wrote one, else at the whole front matter.
-        let yaml = &file.text[split.yaml.clone()];
-        // At the start of a line: `slug:` inside another value is not the field.
-        let slug_at = if yaml.starts_with("slug:") {
-            Some(0)
-        } else {
-            yaml.find("\nslug:").map(|at| at + 1)
-        };
-        let slug_span = match (&meta.slug, slug_at) {
-            (Some(_), Some(at)) => {
-                let start = split.yaml.start + at;
-                let end = file.text[start..]
-                    .find('\n')
-                    .map_or(file.text.len(), |i| start + i);
-                start..end
-            }
-            _ => split.yaml.clone(),
-        };
-        if let Some(problem) = slug_problem(&slug) {
+        let slug_span = meta
+            .slug
+            .as_ref()
+            .and_then(|_| frontmatter::field_line(&file.text, split.yaml.clone(), "slug"))
+            .unwrap_or_else(|| split.yaml.clone());
+        if let Some(problem) = folder_name_problem(&slug) {
             diagnostics.push(
                 Diagnostic::new(format!("`slug: {slug}` cannot be a page's folder: {problem}"))
                     .at(&file, slug_span.clone(), "not a folder name")
@@ -259,25 +251,6 @@ fn check_unique_orders(
                     )),
             );
         }
-    }
-}
-
-/// Why `slug` cannot name a folder of the site, if it cannot: it must be one plain path part,
-/// so that no slug reaches outside the output folder or breaks a URL.
-fn slug_problem(slug: &str) -> Option<&'static str> {
-    if slug.is_empty() {
-        Some("it is empty")
-    } else if slug.contains(['/', '\\']) {
-        Some("it holds a slash")
-    } else if slug.starts_with('.') {
-        Some("it starts with a dot")
-    } else if !slug
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        Some("it holds characters other than letters, digits, `-`, `_` and `.`")
-    } else {
-        None
     }
 }
 
@@ -516,86 +489,6 @@ fn parse_body(
     drop_trailing_references_heading(&mut pieces, &mut headings);
     attach_narrative_locators(&mut pieces, &mut parts.citations);
     (pieces, headings)
-}
-
-/// `@key [p. 4]`: Pandoc reads the bracket after a narrative citation as its locator and suffix.
-/// The bracket reaches us as plain text (it holds no key), so it is taken out of the text here.
-/// The pieces are copied once, so that thousands of such citations cost no more than the text.
-fn attach_narrative_locators(pieces: &mut Vec<Piece>, citations: &mut [Citation]) {
-    let mut out = Vec::with_capacity(pieces.len());
-    let mut rest = std::mem::take(pieces).into_iter().peekable();
-    while let Some(piece) = rest.next() {
-        let Piece::Citation(index) = piece else {
-            out.push(piece);
-            continue;
-        };
-        out.push(piece);
-        if !citations[index].narrative {
-            continue;
-        }
-        // The text right after the citation, across however many text events it was split into.
-        let mut texts = Vec::new();
-        while let Some(Piece::Markdown(Event::Text(_))) = rest.peek() {
-            if let Some(Piece::Markdown(Event::Text(text))) = rest.next() {
-                texts.push(text);
-            }
-        }
-        let tail: String = texts.iter().map(|t| t.as_ref()).collect();
-        let locator = tail.strip_prefix(" [").and_then(|inner| {
-            let close = inner.find(']')?;
-            let written = &inner[..close];
-            (!written.contains(['@', '[']) && !written.trim().is_empty())
-                .then(|| (citation_syntax::parse_suffix(written), 2 + close + 1))
-        });
-        match locator {
-            Some(((locator, suffix), taken)) => {
-                let item = &mut citations[index].items[0];
-                item.locator = locator;
-                item.suffix = suffix;
-                // Drop " [" + locator + "]" from the text that follows.
-                if taken < tail.len() {
-                    out.push(Piece::Markdown(Event::Text(CowStr::from(
-                        tail[taken..].to_string(),
-                    ))));
-                }
-            }
-            None => out.extend(texts.into_iter().map(|t| Piece::Markdown(Event::Text(t)))),
-        }
-    }
-    *pieces = out;
-}
-
-/// Pandoc papers end with an empty "# References" heading for the list Pandoc appends; the list
-/// is generated here too, under its own heading, so an empty one at the very end is dropped.
-fn drop_trailing_references_heading(pieces: &mut Vec<Piece>, headings: &mut Vec<Heading>) {
-    let Some(last) = headings.last() else { return };
-    if !matches!(
-        last.text.trim().to_lowercase().as_str(),
-        "references" | "bibliography" | "works cited"
-    ) {
-        return;
-    }
-    let start = pieces
-        .iter()
-        .rposition(|piece| matches!(piece, Piece::Markdown(Event::Start(Tag::Heading { .. }))));
-    let Some(start) = start else { return };
-    let end = pieces[start..]
-        .iter()
-        .position(|piece| matches!(piece, Piece::Markdown(Event::End(TagEnd::Heading(_)))));
-    let Some(end) = end.map(|e| start + e) else {
-        return;
-    };
-    let nothing_after = pieces[end + 1..].iter().all(|piece| match piece {
-        Piece::Markdown(Event::Html(html) | Event::InlineHtml(html)) => {
-            html.trim().is_empty() || html.trim_start().starts_with("<!--")
-        }
-        Piece::Markdown(Event::SoftBreak | Event::HardBreak) => true,
-        _ => false,
-    });
-    if nothing_after {
-        pieces.truncate(start);
-        headings.pop();
-    }
 }
 
 fn shift_item(mut item: CiteItem, offset: usize) -> CiteItem {

@@ -1,0 +1,116 @@
+//! The "Source audit" page: each source, what a reviewer should know about it (listed or not,
+//! its links and what the last online check found, its same-author-year group), and every place
+//! it is cited, with the sentence.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::templates::render_template;
+use super::{discovery, BriefContext};
+use crate::diagnostic::Diagnostics;
+use crate::load::Project;
+use crate::resolve::ResolvedDocument;
+
+#[derive(Serialize)]
+struct AuditContext<'a> {
+    citations: usize,
+    sources: Vec<AuditSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct AuditSource<'a> {
+    key: &'a str,
+    html: &'a str,
+    links: Vec<AuditLink<'a>>,
+    listed: bool,
+    /// "Reuters, 2025: 2025a, 2025b, 2025c".
+    group: Option<String>,
+    places: Vec<&'a crate::audit::Occurrence>,
+}
+
+/// One of a source's links and what the last online check found.
+#[derive(Serialize)]
+struct AuditLink<'a> {
+    url: &'a str,
+    /// `ok`, `dead`… for styling; none before any check.
+    status: Option<&'static str>,
+    /// "worked when checked on 2026-11-27".
+    said: String,
+    /// Where redirects led, when elsewhere and safe to link.
+    final_url: Option<&'a str>,
+}
+
+/// The "Source audit" page: each source, what a reviewer should know, every place it is cited.
+pub(super) fn render_audit(
+    tera: &Tera,
+    project: &Project,
+    resolved: &ResolvedDocument,
+    brief: &BriefContext<'_>,
+) -> Result<String, Diagnostics> {
+    let occurrences = crate::audit::occurrences(resolved);
+    let mut places_of: BTreeMap<&str, Vec<&crate::audit::Occurrence>> = BTreeMap::new();
+    for occurrence in &occurrences {
+        places_of
+            .entry(occurrence.key.as_str())
+            .or_default()
+            .push(occurrence);
+    }
+    let groups = crate::audit::ambiguous_groups(resolved);
+    let sources = resolved
+        .citations
+        .entries
+        .iter()
+        .map(|entry| AuditSource {
+            key: &entry.key,
+            html: &entry.html,
+            links: entry
+                .links
+                .iter()
+                .map(|url| {
+                    let known =
+                        crate::links::known_status(url, &project.links, &resolved.link_exclusions);
+                    let final_url = match known {
+                        crate::links::Known::Checked(result) => result
+                            .final_url
+                            .as_deref()
+                            .filter(|f| f != url && crate::html::is_web_url(f)),
+                        _ => None,
+                    };
+                    AuditLink {
+                        url,
+                        status: known.status().map(|s| s.as_str()),
+                        said: known.describe(),
+                        final_url,
+                    }
+                })
+                .collect(),
+            listed: entry.listed,
+            group: groups
+                .iter()
+                .find(|g| g.members.iter().any(|(key, _)| key == &entry.key))
+                .map(|g| {
+                    let letters: Vec<&str> =
+                        g.members.iter().map(|(_, year)| year.as_str()).collect();
+                    format!("{} ({})", g.label, letters.join(", "))
+                }),
+            places: places_of.remove(entry.key.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    let audit = AuditContext {
+        citations: occurrences.len(),
+        sources,
+    };
+    let meta = &resolved.document.meta;
+    let authors = &resolved.citations.self_citation.authors;
+    let mut context = Context::new();
+    context.insert("brief", brief);
+    context.insert("root", "../");
+    context.insert("audit", &audit);
+    context.insert(
+        "head",
+        &discovery::head(meta, "audit/", authors, &resolved.citations.entries, false),
+    );
+    render_template(tera, project, "audit.html", &context)
+}
