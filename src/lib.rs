@@ -16,6 +16,7 @@ pub mod audit;
 pub mod check;
 pub mod citation_syntax;
 pub mod cite;
+pub mod csl;
 pub mod date;
 pub mod diagnostic;
 pub mod figure;
