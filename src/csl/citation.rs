@@ -1,0 +1,267 @@
+//! The citation driver (CSL 1.0.2, "Citation"): the document's cites in order, their
+//! positions (first, subsequent, ibid, near-note), citation numbers, disambiguation, sorting
+//! within a citation, collapsing, and the layout around each citation.
+
+use std::collections::HashMap;
+
+use citationberg::ToFormatting;
+
+use super::context::{CiteState, Ctx, Mode, Position, Prepared};
+use super::output::{append, is_empty, join, plain, with_affixes, Inline};
+use super::reference::Reference;
+use super::render::{apply_formatting, render_children};
+use super::{collapse, disambiguate, rich, sort, CitationInput, CiteInput};
+
+/// Everything decided about the document before any cite is printed.
+pub struct Document<'a> {
+    pub citations: &'a [CitationInput],
+    pub references: &'a HashMap<&'a str, &'a Reference>,
+    /// References in the bibliography's order.
+    pub order: Vec<&'a Reference>,
+    /// Per reference id: its citation number and disambiguation.
+    pub states: HashMap<&'a str, CiteState>,
+    /// Per citation, per cite: position, near-note and first note.
+    pub positions: Vec<Vec<(Position, bool, Option<u32>)>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(
+        style: &Prepared,
+        references: &'a HashMap<&'a str, &'a Reference>,
+        citations: &'a [CitationInput],
+        uncited: &[String],
+    ) -> Self {
+        // Cited references in order of first citation, then the uncited ones.
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut cited: Vec<&'a Reference> = Vec::new();
+        let ids = citations
+            .iter()
+            .flat_map(|c| c.items.iter().map(|i| i.id.as_str()))
+            .chain(uncited.iter().map(String::as_str));
+        for id in ids {
+            if let Some(reference) = references.get(id) {
+                if seen.insert(reference.id.as_str(), ()).is_none() {
+                    cited.push(reference);
+                }
+            }
+        }
+        // The bibliography's order decides citation numbers, when it sorts.
+        let mut states: HashMap<&str, CiteState> = cited
+            .iter()
+            .enumerate()
+            .map(|(index, r)| {
+                let state = CiteState {
+                    citation_number: Some(index + 1),
+                    ..CiteState::default()
+                };
+                (r.id.as_str(), state)
+            })
+            .collect();
+        let mut order = cited.clone();
+        if let Some(sort) = style
+            .csl
+            .bibliography
+            .as_ref()
+            .and_then(|b| b.sort.as_ref())
+        {
+            let keyed: Vec<(Vec<sort::KeyValue>, &Reference)> = order
+                .iter()
+                .map(|r| (sort::keys(style, sort, r, &states[r.id.as_str()], true), *r))
+                .collect();
+            let mut keyed = keyed;
+            keyed.sort_by(|a, b| sort::compare(sort, &a.0, &b.0));
+            order = keyed.into_iter().map(|(_, r)| r).collect();
+            for (index, reference) in order.iter().enumerate() {
+                if let Some(state) = states.get_mut(reference.id.as_str()) {
+                    state.citation_number = Some(index + 1);
+                }
+            }
+        }
+        let positions = positions(style, citations);
+        let mut document = Self {
+            citations,
+            references,
+            order,
+            states,
+            positions,
+        };
+        disambiguate::run(style, &mut document);
+        document
+    }
+}
+
+/// Positions of every cite, in document order (CSL 1.0.2, "Position").
+fn positions(
+    style: &Prepared,
+    citations: &[CitationInput],
+) -> Vec<Vec<(Position, bool, Option<u32>)>> {
+    let near_note_distance = style.csl.citation.near_note_distance;
+    let mut first_note: HashMap<&str, u32> = HashMap::new();
+    let mut last_note: HashMap<&str, u32> = HashMap::new();
+    let mut previous_citation: Option<&CitationInput> = None;
+    let mut out = Vec::new();
+    for (index, citation) in citations.iter().enumerate() {
+        let note = citation.note_number.unwrap_or(index as u32 + 1);
+        let mut positions = Vec::new();
+        for (item_index, item) in citation.items.iter().enumerate() {
+            let id = item.id.as_str();
+            let previous_cite: Option<&CiteInput> = if item_index > 0 {
+                citation.items.get(item_index - 1)
+            } else {
+                previous_citation
+                    .filter(|p| p.items.len() == 1)
+                    .and_then(|p| p.items.first())
+            };
+            let position = if !first_note.contains_key(id) {
+                Position::First
+            } else {
+                match previous_cite {
+                    Some(previous) if previous.id == item.id => {
+                        match (&previous.locator, &item.locator) {
+                            (None, None) => Position::Ibid,
+                            (Some(a), Some(b)) if a == b && previous.label == item.label => {
+                                Position::Ibid
+                            }
+                            (_, Some(_)) => Position::IbidWithLocator,
+                            (Some(_), None) => Position::Subsequent,
+                        }
+                    }
+                    _ => Position::Subsequent,
+                }
+            };
+            let near = last_note
+                .get(id)
+                .is_some_and(|&last| note.saturating_sub(last) <= near_note_distance);
+            let first = first_note.get(id).copied();
+            positions.push((position, near, first));
+            first_note.entry(id).or_insert(note);
+            last_note.insert(id, note);
+        }
+        out.push(positions);
+        previous_citation = Some(citation);
+    }
+    out
+}
+
+/// One rendered cite, with what collapsing needs to know about it.
+pub struct RenderedCite<'a> {
+    pub input: &'a CiteInput,
+    pub reference: &'a Reference,
+    pub state: CiteState,
+    pub output: Vec<Inline>,
+    /// The plain text of its names, for grouping cites by author.
+    pub names: Option<String>,
+    pub sort_keys: Vec<sort::KeyValue>,
+}
+
+/// Renders one cite as the citation layout says, without its affixes.
+pub fn render_cite(
+    style: &Prepared,
+    reference: &Reference,
+    state: &CiteState,
+    suppress_author: bool,
+) -> (Vec<Inline>, Option<Vec<Inline>>) {
+    let mut ctx = Ctx::new(style, reference, state, Mode::Citation);
+    ctx.suppress_author = suppress_author;
+    let out = render_children(&ctx, &style.csl.citation.layout.elements, "");
+    let names = ctx.first_names.borrow().clone();
+    (out, names)
+}
+
+pub fn format_citations(style: &Prepared, document: &Document) -> Vec<Vec<Inline>> {
+    document
+        .citations
+        .iter()
+        .enumerate()
+        .map(|(index, citation)| format_citation(style, document, index, citation))
+        .collect()
+}
+
+fn format_citation(
+    style: &Prepared,
+    document: &Document,
+    index: usize,
+    citation: &CitationInput,
+) -> Vec<Inline> {
+    let punct = style.punctuation_in_quote();
+    let mut cites: Vec<RenderedCite> = Vec::new();
+    for (item_index, item) in citation.items.iter().enumerate() {
+        let Some(reference) = document.references.get(item.id.as_str()) else {
+            continue;
+        };
+        let mut state = document
+            .states
+            .get(item.id.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let (position, near, first) = document.positions[index][item_index];
+        state.position = position;
+        state.near_note = near;
+        state.first_note = first;
+        state.locator = item.locator.clone();
+        state.label = item.label;
+        let (mut output, names) = render_cite(style, reference, &state, item.suppress_author);
+        if item.author_only {
+            output = names.clone().unwrap_or_default();
+        }
+        let sort_keys = match &style.csl.citation.sort {
+            Some(sort) => sort::keys(style, sort, reference, &state, false),
+            None => Vec::new(),
+        };
+        cites.push(RenderedCite {
+            input: item,
+            reference,
+            state,
+            output,
+            names: names.map(|n| plain(&n)),
+            sort_keys,
+        });
+    }
+    if let Some(sort) = &style.csl.citation.sort {
+        cites.sort_by(|a, b| sort::compare(sort, &a.sort_keys, &b.sort_keys));
+    }
+    let layout = &style.csl.citation.layout;
+    let delimiter = layout.delimiter.as_deref().unwrap_or("");
+    let pieces = collapse::collapse(style, cites, delimiter);
+    let mut body = Vec::new();
+    for (piece, delimiter_before) in pieces {
+        if !is_empty(&body) {
+            if let Some(d) = delimiter_before {
+                append(&mut body, vec![Inline::text(d)], punct);
+            }
+        }
+        append(&mut body, piece, punct);
+    }
+    if is_empty(&body) {
+        return body;
+    }
+    let body = apply_formatting(body, &layout.to_formatting());
+    with_affixes(
+        body,
+        layout.prefix.as_deref(),
+        layout.suffix.as_deref(),
+        punct,
+    )
+}
+
+/// A cite's output with its own prefix and suffix, marked as cite `index`.
+pub fn with_cite_affixes(
+    style: &Prepared,
+    cite: &RenderedCite,
+    output: Vec<Inline>,
+) -> Vec<Inline> {
+    let punct = style.punctuation_in_quote();
+    if is_empty(&output) {
+        return output;
+    }
+    let mut out = Vec::new();
+    if let Some(prefix) = cite.input.prefix.as_deref().filter(|p| !p.is_empty()) {
+        out.extend(rich::parse(prefix));
+    }
+    append(&mut out, output, punct);
+    if let Some(suffix) = cite.input.suffix.as_deref().filter(|s| !s.is_empty()) {
+        append(&mut out, rich::parse(suffix), punct);
+    }
+    let _ = join;
+    out
+}

@@ -1,0 +1,282 @@
+//! Disambiguation (CSL 1.0.2, "Disambiguation"): cites of different references that print the
+//! same are told apart, in the specification's order: (1) add names, (2) add given names or
+//! initials, (3) the `disambiguate="true"` condition, (4) year-suffixes in bibliography order.
+//! Only references whose cites collide are re-rendered; each is rendered once per step.
+
+use std::collections::HashMap;
+
+use citationberg::taxonomy::NameVariable;
+use citationberg::DisambiguationRule;
+
+use super::citation::{render_cite, Document};
+use super::context::{CiteState, Prepared};
+use super::output::plain;
+use super::reference::{Name, Reference};
+
+pub fn run(style: &Prepared, document: &mut Document) {
+    let citation = &style.csl.citation;
+    let layout = format!("{:?}{:?}", citation.layout, style.csl.macros);
+    let uses_condition = layout.contains("disambiguate: Some(true)");
+    if !(citation.disambiguate_add_names
+        || citation.disambiguate_add_givenname
+        || citation.disambiguate_add_year_suffix
+        || uses_condition)
+    {
+        return;
+    }
+    let order: Vec<&Reference> = document.order.clone();
+    let mut states: Vec<CiteState> = order
+        .iter()
+        .map(|r| {
+            document
+                .states
+                .get(r.id.as_str())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+
+    if citation.disambiguate_add_givenname {
+        let rule = citation.givenname_disambiguation_rule;
+        if rule != DisambiguationRule::ByCite {
+            expand_ambiguous_names(&order, &mut states, rule);
+        }
+    }
+
+    let render = |index: usize, states: &[CiteState]| -> String {
+        plain(&render_cite(style, order[index], &states[index], false).0)
+    };
+    let mut renders: Vec<String> = (0..order.len()).map(|i| render(i, &states)).collect();
+
+    for group in collisions(&renders) {
+        let mut members = group;
+        if citation.disambiguate_add_names {
+            add_names(&order, &mut states, &mut renders, &members, &render);
+            members = still_colliding(&renders, &members);
+        }
+        if citation.disambiguate_add_givenname && !members.is_empty() {
+            let rule = citation.givenname_disambiguation_rule;
+            add_given_names(&order, &mut states, &mut renders, &members, rule, &render);
+            members = still_colliding(&renders, &members);
+        }
+        if uses_condition && !members.is_empty() {
+            for &m in &members {
+                states[m].disambiguate = true;
+                renders[m] = render(m, &states);
+            }
+            members = still_colliding(&renders, &members);
+        }
+        if citation.disambiguate_add_year_suffix && !members.is_empty() {
+            for set in collisions_among(&renders, &members) {
+                for (letter, &m) in set.iter().enumerate() {
+                    states[m].year_suffix = Some(letter + 1);
+                }
+            }
+        }
+    }
+    for (reference, state) in order.iter().zip(states) {
+        document.states.insert(reference.id.as_str(), state);
+    }
+}
+
+/// Groups of indexes whose renders are identical, each in bibliography order.
+fn collisions(renders: &[String]) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..renders.len()).collect();
+    collisions_among(renders, &all)
+}
+
+fn collisions_among(renders: &[String], members: &[usize]) -> Vec<Vec<usize>> {
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut first_seen = Vec::new();
+    for &m in members {
+        let entry = by_text.entry(renders[m].as_str()).or_default();
+        if entry.is_empty() {
+            first_seen.push(renders[m].as_str());
+        }
+        entry.push(m);
+    }
+    first_seen
+        .into_iter()
+        .filter_map(|text| by_text.remove(text))
+        .filter(|group| group.len() > 1)
+        .collect()
+}
+
+fn still_colliding(renders: &[String], members: &[usize]) -> Vec<usize> {
+    collisions_among(renders, members)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn distinct(renders: &[String], members: &[usize]) -> usize {
+    let mut texts: Vec<&str> = members.iter().map(|&m| renders[m].as_str()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts.len()
+}
+
+fn first_names(reference: &Reference) -> &[Name] {
+    for variable in [
+        NameVariable::Author,
+        NameVariable::Editor,
+        NameVariable::Translator,
+    ] {
+        if let Some(names) = reference.names(variable) {
+            return names;
+        }
+    }
+    &[]
+}
+
+/// Step 1: names are added one at a time while that tells more cites apart; each cite keeps the
+/// fewest that made it unique, the others the count that helped most.
+fn add_names(
+    order: &[&Reference],
+    states: &mut [CiteState],
+    renders: &mut [String],
+    members: &[usize],
+    render: &dyn Fn(usize, &[CiteState]) -> String,
+) {
+    let most = members
+        .iter()
+        .map(|&m| first_names(order[m]).len())
+        .max()
+        .unwrap_or(0);
+    let mut best = (distinct(renders, members), 0);
+    let mut settled: HashMap<usize, usize> = HashMap::new();
+    for extra in 1..most {
+        for &m in members {
+            if !settled.contains_key(&m) {
+                states[m].extra_names = extra;
+                renders[m] = render(m, states);
+            }
+        }
+        let count = distinct(renders, members);
+        if count > best.0 {
+            best = (count, extra);
+        }
+        let colliding = still_colliding(renders, members);
+        for &m in members {
+            if !colliding.contains(&m) {
+                settled.entry(m).or_insert(extra);
+            }
+        }
+        if colliding.is_empty() {
+            break;
+        }
+    }
+    for &m in members {
+        let extra = settled.get(&m).copied().unwrap_or(best.1);
+        if states[m].extra_names != extra {
+            states[m].extra_names = extra;
+            renders[m] = render(m, states);
+        }
+    }
+}
+
+/// Step 2, by cite: each name in turn gets its initials, then its full given name, kept only
+/// where that tells a cite apart.
+fn add_given_names(
+    order: &[&Reference],
+    states: &mut [CiteState],
+    renders: &mut [String],
+    members: &[usize],
+    rule: DisambiguationRule,
+    render: &dyn Fn(usize, &[CiteState]) -> String,
+) {
+    let most = members
+        .iter()
+        .map(|&m| first_names(order[m]).len())
+        .max()
+        .unwrap_or(0);
+    let name_count = if rule.allows_multiple_names() {
+        most
+    } else {
+        most.min(1)
+    };
+    let top_level = if rule.allows_full_first_names() { 2 } else { 1 };
+    for name in 0..name_count {
+        for level in 1..=top_level {
+            let colliding = still_colliding(renders, members);
+            if colliding.is_empty() {
+                return;
+            }
+            let before = distinct(renders, members);
+            let saved: Vec<(usize, CiteState, String)> = colliding
+                .iter()
+                .map(|&m| (m, states[m].clone(), renders[m].clone()))
+                .collect();
+            for &m in &colliding {
+                let levels = &mut states[m].given_levels;
+                if levels.len() <= name {
+                    levels.resize(name + 1, 0);
+                }
+                levels[name] = levels[name].max(level);
+                renders[m] = render(m, states);
+            }
+            if distinct(renders, members) <= before {
+                for (m, state, text) in saved {
+                    states[m] = state;
+                    renders[m] = text;
+                }
+            }
+        }
+    }
+}
+
+/// The all-names and primary-name rules: names that share a family name with another cited
+/// name are expanded everywhere, whether or not their cites collide.
+fn expand_ambiguous_names(
+    order: &[&Reference],
+    states: &mut [CiteState],
+    rule: DisambiguationRule,
+) {
+    let mut by_family: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for reference in order {
+        for name in first_names(reference) {
+            if let Some(family) = &name.family {
+                let given = name.given.clone().unwrap_or_default();
+                let initials: String = given
+                    .split([' ', '-', '.'])
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                by_family
+                    .entry(family.clone())
+                    .or_default()
+                    .push((initials, given));
+            }
+        }
+    }
+    for (index, reference) in order.iter().enumerate() {
+        for (position, name) in first_names(reference).iter().enumerate() {
+            if !rule.allows_multiple_names() && position > 0 {
+                break;
+            }
+            let Some(family) = &name.family else { continue };
+            let given = name.given.clone().unwrap_or_default();
+            let Some(others) = by_family.get(family) else {
+                continue;
+            };
+            let other_given = others.iter().any(|(_, g)| *g != given);
+            if !other_given {
+                continue;
+            }
+            let initials: String = given
+                .split([' ', '-', '.'])
+                .filter_map(|w| w.chars().next())
+                .collect();
+            let same_initials = others.iter().any(|(i, g)| *i == initials && *g != given);
+            let level = if same_initials && rule.allows_full_first_names() {
+                2
+            } else {
+                1
+            };
+            let levels = &mut states[index].given_levels;
+            if levels.len() <= position {
+                levels.resize(position + 1, 0);
+            }
+            levels[position] = levels[position].max(level);
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! Names (CSL 1.0.2, "Names"): name lists with et-al abbreviation, the name-part order of
+//! display and sort forms, initials, particles, labels, `cs:substitute`, and the given-name and
+//! added-name expansions disambiguation asks for.
+
+use citationberg::taxonomy::{NameVariable, OtherTerm, Term, Variable};
+use citationberg::{
+    DelimiterBehavior, DemoteNonDroppingParticle, LayoutRenderingElement, Name as NameElement,
+    NameAnd, NameAsSortOrder, NameForm, NameLabelPosition, NameOptions, NamePart, Names, TermForm,
+};
+use citationberg::{ToAffixes, ToFormatting};
+
+use super::context::{Ctx, Mode, Position};
+use super::output::{is_empty, join, plain, with_affixes, Inline};
+use super::reference::Name;
+use super::render::{apply_formatting, case_for_item, finish, render};
+use super::{numbers, rich};
+
+pub fn render_names(ctx: &Ctx, names: &Names) -> Vec<Inline> {
+    let out = render_names_inner(ctx, names);
+    if !ctx.names_seen.get() && !is_empty(&out) {
+        ctx.names_seen.set(true);
+        *ctx.first_names.borrow_mut() = Some(out.clone());
+        if ctx.suppress_author {
+            return Vec::new();
+        }
+        if let Some(substitute) = &ctx.names_substitute {
+            return rich::parse(substitute)
+                .into_iter()
+                .filter(|_| !substitute.is_empty())
+                .collect();
+        }
+    }
+    out
+}
+
+fn render_names_inner(ctx: &Ctx, names: &Names) -> Vec<Inline> {
+    let default_name = NameElement::default();
+    let name_element = names.name().unwrap_or(&default_name);
+    let inherited = ctx.name_options().apply(&names.options());
+    let options = name_element.options(&inherited);
+
+    let mut lists: Vec<(NameVariable, &[Name])> = Vec::new();
+    for variable in &names.variable {
+        if ctx.is_suppressed(Variable::Name(*variable)) {
+            continue;
+        }
+        if let Some(list) = ctx.reference.names(*variable).filter(|l| !l.is_empty()) {
+            lists.push((*variable, list));
+        }
+    }
+    // An editor who is also the translator is named once, as "editor & translator".
+    let editor_translator = {
+        let editor = lists.iter().position(|(v, _)| *v == NameVariable::Editor);
+        let translator = lists
+            .iter()
+            .position(|(v, _)| *v == NameVariable::Translator);
+        match (editor, translator) {
+            (Some(e), Some(t)) if lists[e].1 == lists[t].1 => {
+                lists.remove(t);
+                true
+            }
+            _ => false,
+        }
+    };
+
+    if lists.is_empty() {
+        for variable in &names.variable {
+            ctx.note_variable(Variable::Name(*variable), false);
+        }
+        return substitute(ctx, names);
+    }
+    for (variable, _) in &lists {
+        ctx.note_variable(Variable::Name(*variable), true);
+    }
+
+    if options.form == NameForm::Count {
+        let count: usize = lists
+            .iter()
+            .map(|(_, list)| shown_count(ctx, &options, list.len()))
+            .sum();
+        if count == 0 {
+            return Vec::new();
+        }
+        return vec![Inline::text(count.to_string())];
+    }
+
+    let pieces: Vec<Vec<Inline>> = lists
+        .iter()
+        .map(|(variable, list)| {
+            let mut rendered = render_list(ctx, names, name_element, &options, list);
+            if let Some((label, position)) = names.label() {
+                let term = if editor_translator && *variable == NameVariable::Editor {
+                    Term::NameVariable(NameVariable::EditorTranslator)
+                } else {
+                    Term::NameVariable(*variable)
+                };
+                let label = numbers::label_term(ctx, term, label.form, list.len() > 1, label);
+                rendered = match position {
+                    NameLabelPosition::BeforeName => {
+                        let mut out = label;
+                        out.extend(rendered);
+                        out
+                    }
+                    NameLabelPosition::AfterName => {
+                        rendered.extend(label);
+                        rendered
+                    }
+                };
+            }
+            rendered
+        })
+        .collect();
+    let delimiter = names.delimiter(&inherited).to_string();
+    let body = join(pieces, &delimiter, ctx.punctuation_in_quote());
+    finish(
+        ctx,
+        body,
+        &names.to_formatting(),
+        &names.to_affixes(),
+        names.display,
+        false,
+    )
+}
+
+/// `cs:substitute`: the first child that prints stands in for the names; what it printed is
+/// suppressed in the rest of the cite.
+fn substitute(ctx: &Ctx, names: &Names) -> Vec<Inline> {
+    let Some(substitute) = names.substitute() else {
+        return Vec::new();
+    };
+    for child in &substitute.children {
+        let before = ctx.printed_variables.borrow().len();
+        let (called, printed) = (ctx.called.get(), ctx.printed.get());
+        let out = match child {
+            LayoutRenderingElement::Names(inner) => {
+                let merged = names.from_names_substitute(inner);
+                render_names_inner(ctx, &merged)
+            }
+            other => render(ctx, other),
+        };
+        if !is_empty(&out) {
+            let used: Vec<Variable> = ctx.printed_variables.borrow()[before..].to_vec();
+            for variable in used {
+                ctx.suppress(variable);
+            }
+            // The substitute counts as the names variable that printed.
+            ctx.called.set(called + 1);
+            ctx.printed.set(printed + 1);
+            return finish(
+                ctx,
+                out,
+                &citationberg::Formatting::default(),
+                &Default::default(),
+                None,
+                false,
+            );
+        }
+        ctx.called.set(called);
+        ctx.printed.set(printed);
+    }
+    Vec::new()
+}
+
+/// How many names of a list of `total` print.
+fn shown_count(ctx: &Ctx, options: &NameOptions, total: usize) -> usize {
+    let (min, first) = et_al_limits(ctx, options);
+    let shown = match (min, first) {
+        (Some(min), Some(first)) if total >= min as usize => (first as usize).min(total),
+        _ => total,
+    };
+    (shown + ctx.cite.extra_names).min(total)
+}
+
+fn et_al_limits(ctx: &Ctx, options: &NameOptions) -> (Option<u32>, Option<u32>) {
+    if ctx.mode == Mode::Sort {
+        let overrides = ctx.sort_overrides;
+        if overrides.names_min.is_some() || overrides.names_use_first.is_some() {
+            return (
+                overrides.names_min.or(options.et_al_min),
+                overrides.names_use_first.or(options.et_al_use_first),
+            );
+        }
+    }
+    let subsequent = !ctx.in_bibliography && ctx.cite.position != Position::First;
+    if subsequent && options.et_al_subsequent_min.is_some() {
+        return (
+            options.et_al_subsequent_min,
+            options
+                .et_al_subsequent_use_first
+                .or(options.et_al_use_first),
+        );
+    }
+    if subsequent && options.et_al_subsequent_use_first.is_some() {
+        return (options.et_al_min, options.et_al_subsequent_use_first);
+    }
+    (options.et_al_min, options.et_al_use_first)
+}
+
+fn render_list(
+    ctx: &Ctx,
+    names: &Names,
+    element: &NameElement,
+    options: &NameOptions,
+    list: &[Name],
+) -> Vec<Inline> {
+    let shown = shown_count(ctx, options, list.len());
+    let truncated = shown < list.len();
+    let use_last = if ctx.mode == Mode::Sort {
+        ctx.sort_overrides
+            .names_use_last
+            .unwrap_or(options.et_al_use_last)
+    } else {
+        options.et_al_use_last
+    };
+    // "et-al-use-last" needs at least two names left out to be worth it.
+    let use_last = use_last && truncated && list.len() >= shown + 2;
+    let punct = ctx.punctuation_in_quote();
+
+    let rendered: Vec<(Vec<Inline>, bool)> = list[..shown]
+        .iter()
+        .enumerate()
+        .map(|(index, name)| render_name(ctx, element, options, name, index))
+        .collect();
+    if shown == 0 {
+        return Vec::new();
+    }
+    let and_term = match options.and {
+        Some(NameAnd::Text) => ctx
+            .style
+            .locales
+            .other(OtherTerm::And, TermForm::Long)
+            .map(str::to_string),
+        Some(NameAnd::Symbol) => Some("&".to_string()),
+        None => None,
+    };
+    let mut out: Vec<Inline> = Vec::new();
+    for (index, (name, _)) in rendered.iter().enumerate() {
+        if index > 0 {
+            let last = index + 1 == rendered.len() && !truncated;
+            let previous_inverted = rendered[index - 1].1;
+            let separator = match (&and_term, last) {
+                (Some(and), true) if ctx.mode != Mode::Sort => {
+                    let comma = match options.delimiter_precedes_last {
+                        DelimiterBehavior::Contextual => rendered.len() >= 3,
+                        DelimiterBehavior::AfterInvertedName => previous_inverted,
+                        DelimiterBehavior::Always => true,
+                        DelimiterBehavior::Never => false,
+                    };
+                    if comma {
+                        format!("{}{and} ", options.delimiter)
+                    } else {
+                        format!(" {and} ")
+                    }
+                }
+                _ => options.delimiter.to_string(),
+            };
+            out.push(Inline::text(separator));
+        }
+        out.extend(name.iter().cloned());
+    }
+    if truncated && ctx.mode != Mode::Sort {
+        if use_last {
+            let last = render_name(ctx, element, options, &list[list.len() - 1], list.len() - 1);
+            out.push(Inline::text(format!("{}\u{2026} ", options.delimiter)));
+            out.extend(last.0);
+        } else if let Some(et_al) = et_al_term(ctx, names) {
+            let previous_inverted = rendered.last().is_some_and(|r| r.1);
+            let comma = match options.delimiter_precedes_et_al {
+                DelimiterBehavior::Contextual => shown >= 2,
+                DelimiterBehavior::AfterInvertedName => previous_inverted,
+                DelimiterBehavior::Always => true,
+                DelimiterBehavior::Never => false,
+            };
+            let separator = if comma {
+                options.delimiter.to_string()
+            } else {
+                " ".to_string()
+            };
+            out.push(Inline::text(separator));
+            out.extend(et_al);
+        }
+    }
+    let formatted = apply_formatting(out, &element.formatting);
+    with_affixes(
+        formatted,
+        element.affixes.prefix.as_deref(),
+        element.affixes.suffix.as_deref(),
+        punct,
+    )
+}
+
+fn et_al_term(ctx: &Ctx, names: &Names) -> Option<Vec<Inline>> {
+    let (term, formatting) = match names.et_al() {
+        Some(et_al) => (Term::from(et_al.term), et_al.formatting),
+        None => (Term::Other(OtherTerm::EtAl), Default::default()),
+    };
+    let text = ctx.style.locales.term(term, TermForm::Long, false)?;
+    if text.is_empty() {
+        return None;
+    }
+    Some(apply_formatting(rich::parse(text), &formatting))
+}
+
+/// One name, and whether it was printed family name first.
+fn render_name(
+    ctx: &Ctx,
+    element: &NameElement,
+    options: &NameOptions,
+    name: &Name,
+    index: usize,
+) -> (Vec<Inline>, bool) {
+    if ctx.mode == Mode::Sort {
+        return (vec![Inline::text(sort_key(ctx, name))], true);
+    }
+    if let Some(literal) = &name.literal {
+        let shown = match (&name.alias, ctx.in_bibliography) {
+            (Some(alias), false) => alias,
+            _ => literal,
+        };
+        let mut body = rich::parse(shown);
+        body = style_part(ctx, element.name_part_family(), body);
+        return (body, false);
+    }
+    let level = ctx.cite.given_levels.get(index).copied().unwrap_or(0);
+    let mut form = options.form;
+    let mut initialize_with = options.initialize_with;
+    let mut initialize = options.initialize;
+    if level > 0 && form == NameForm::Short {
+        form = NameForm::Long;
+        if level >= 2 {
+            initialize_with = None;
+        }
+    } else if level > 0 {
+        initialize_with = None;
+        initialize = true;
+    }
+    let family = name.family.clone().unwrap_or_default();
+    let non_dropping = name.non_dropping_particle.clone();
+    let dropping = name.dropping_particle.clone();
+    let given = name
+        .given
+        .as_deref()
+        .map(|given| initials(given, initialize_with, initialize, ctx))
+        .filter(|g| !g.is_empty());
+    let inverted = ctx.mode == Mode::Sort
+        || match options.name_as_sort_order {
+            Some(NameAsSortOrder::All) => true,
+            Some(NameAsSortOrder::First) => index == 0,
+            None => false,
+        };
+    let family_part = element.name_part_family();
+    let given_part = element.name_part_given();
+    let demote = ctx.style.csl.settings.demote_non_dropping_particle;
+
+    if form == NameForm::Short || given.is_none() && !inverted {
+        let family_text = join_words(&[non_dropping.as_deref(), Some(&family)]);
+        if form == NameForm::Short || given.is_none() {
+            let mut out = style_part(ctx, family_part, rich::parse(&family_text));
+            if form != NameForm::Short {
+                if let Some(suffix) = &name.suffix {
+                    out.push(Inline::text(format!(" {suffix}")));
+                }
+            }
+            return (out, false);
+        }
+    }
+    let asian = is_cjk(&family) || name.given.as_deref().is_some_and(is_cjk);
+    if asian {
+        let text = format!("{}{}", family, name.given.clone().unwrap_or_default());
+        return (rich::parse(&text), false);
+    }
+    if name.static_ordering {
+        let family_text = join_words(&[non_dropping.as_deref(), Some(&family)]);
+        let mut out = style_part(ctx, family_part, rich::parse(&family_text));
+        if let Some(given) = &given {
+            out.push(Inline::text(" "));
+            out.extend(style_part(ctx, given_part, rich::parse(given)));
+        }
+        return (out, false);
+    }
+    if inverted {
+        let (family_text, given_text) = match demote {
+            DemoteNonDroppingParticle::DisplayAndSort => (
+                family.clone(),
+                join_words(&[
+                    given.as_deref(),
+                    dropping.as_deref(),
+                    non_dropping.as_deref(),
+                ]),
+            ),
+            _ => (
+                join_words(&[non_dropping.as_deref(), Some(&family)]),
+                join_words(&[given.as_deref(), dropping.as_deref()]),
+            ),
+        };
+        let mut out = style_part(ctx, family_part, rich::parse(&family_text));
+        if !given_text.is_empty() {
+            out.push(Inline::text(options.sort_separator));
+            out.extend(style_part(ctx, given_part, rich::parse(&given_text)));
+        }
+        if let Some(suffix) = &name.suffix {
+            out.push(Inline::text(format!("{}{suffix}", options.sort_separator)));
+        }
+        return (out, true);
+    }
+    let mut out = Vec::new();
+    if let Some(given) = &given {
+        out.extend(style_part(ctx, given_part, rich::parse(given)));
+        out.push(Inline::text(" "));
+    }
+    let family_text = join_words(&[dropping.as_deref(), non_dropping.as_deref(), Some(&family)]);
+    out.extend(style_part(ctx, family_part, rich::parse(&family_text)));
+    if let Some(suffix) = &name.suffix {
+        let separator = if name.comma_suffix { ", " } else { " " };
+        out.push(Inline::text(format!("{separator}{suffix}")));
+    }
+    (out, false)
+}
+
+/// Words joined by spaces, except after a particle ending in an apostrophe or hyphen.
+fn join_words(words: &[Option<&str>]) -> String {
+    let mut out = String::new();
+    for word in words.iter().flatten().filter(|w| !w.is_empty()) {
+        if !out.is_empty() && !out.ends_with(['\'', '\u{2019}', '-']) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn style_part(ctx: &Ctx, part: Option<&NamePart>, mut body: Vec<Inline>) -> Vec<Inline> {
+    let Some(part) = part else { return body };
+    if let Some(case) = part.text_case {
+        case_for_item(ctx, &mut body, case);
+    }
+    let body = apply_formatting(body, &part.formatting);
+    with_affixes(
+        body,
+        part.affixes.prefix.as_deref(),
+        part.affixes.suffix.as_deref(),
+        false,
+    )
+}
+
+/// Given names as initials ("John Paul" → "J. P."), as the style's `initialize-with` says.
+/// With `initialize="false"` only names already written as initials are reformatted.
+pub fn initials(given: &str, initialize_with: Option<&str>, initialize: bool, ctx: &Ctx) -> String {
+    let Some(with) = initialize_with else {
+        return given.to_string();
+    };
+    let hyphen = ctx.style.csl.settings.initialize_with_hyphen;
+    let mut out = String::new();
+    for word in given.split_whitespace() {
+        for (part_index, part) in word.split('-').filter(|p| !p.is_empty()).enumerate() {
+            let written_as_initials = part.contains('.');
+            let pieces = part.split('.').map(str::trim).filter(|p| !p.is_empty());
+            for (piece_index, piece) in pieces.enumerate() {
+                let is_initial = written_as_initials || piece.chars().count() == 1;
+                let upper = piece.chars().next().is_some_and(char::is_uppercase);
+                let as_initial = upper && (initialize || is_initial);
+                if part_index > 0 && piece_index == 0 {
+                    out.truncate(out.trim_end().len());
+                    if !as_initial || hyphen {
+                        out.push('-');
+                    }
+                } else if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                if as_initial {
+                    out.extend(piece.chars().take(1));
+                    out.push_str(with);
+                } else {
+                    out.push_str(piece);
+                }
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The name as a sort key: family name (particles as the style demotes them), then given.
+pub fn sort_key(ctx: &Ctx, name: &Name) -> String {
+    if let Some(literal) = &name.literal {
+        return plain(&rich::parse(literal));
+    }
+    let demote = ctx.style.csl.settings.demote_non_dropping_particle;
+    let family = name.family.clone().unwrap_or_default();
+    let family = match demote {
+        DemoteNonDroppingParticle::Never => {
+            join_words(&[name.non_dropping_particle.as_deref(), Some(&family)])
+        }
+        _ => family,
+    };
+    let mut key = vec![family];
+    if demote != DemoteNonDroppingParticle::Never {
+        if let Some(particle) = &name.non_dropping_particle {
+            key.push(particle.clone());
+        }
+    }
+    if let Some(particle) = &name.dropping_particle {
+        key.push(particle.clone());
+    }
+    if let Some(given) = &name.given {
+        key.push(given.clone());
+    }
+    if let Some(suffix) = &name.suffix {
+        key.push(suffix.clone());
+    }
+    plain(&rich::parse(&key.join(" ")))
+}
+
+fn is_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
+    })
+}

@@ -1,0 +1,445 @@
+//! What the engine renders into: a small tree of text with formatting, quotes and cite marks,
+//! which every writer (the test suite's HTML, brief's pages, plain text) turns into its format.
+//! Joining two pieces goes through [`append`], which applies CSL's punctuation rules at the seam
+//! (no doubled full stop, punctuation moved into quotes where the locale wants it).
+
+use citationberg::Display;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Format(Format, Vec<Inline>),
+    /// Quotation marks, chosen by nesting depth when written.
+    Quoted(Vec<Inline>),
+    /// Text that text-case must not change (`<span class="nocase">`).
+    NoCase(Vec<Inline>),
+    /// `display`: a block, an indent, a left margin or the inline part after it.
+    Display(Display, Vec<Inline>),
+    /// A link to a URL or DOI; written as a link only by writers that want links.
+    Link(String, Vec<Inline>),
+    /// One cite of a citation, by its index in the citation's items.
+    Cite(usize, Vec<Inline>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Italic,
+    NormalStyle,
+    Bold,
+    Light,
+    NormalWeight,
+    SmallCaps,
+    NormalVariant,
+    Underline,
+    NoUnderline,
+    Superscript,
+    Subscript,
+    Baseline,
+}
+
+impl Inline {
+    pub fn text(text: impl Into<String>) -> Self {
+        Inline::Text(text.into())
+    }
+
+    fn children(&self) -> Option<&Vec<Inline>> {
+        match self {
+            Inline::Text(_) => None,
+            Inline::Format(_, c)
+            | Inline::Quoted(c)
+            | Inline::NoCase(c)
+            | Inline::Display(_, c)
+            | Inline::Link(_, c)
+            | Inline::Cite(_, c) => Some(c),
+        }
+    }
+
+    fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Text(_) => None,
+            Inline::Format(_, c)
+            | Inline::Quoted(c)
+            | Inline::NoCase(c)
+            | Inline::Display(_, c)
+            | Inline::Link(_, c)
+            | Inline::Cite(_, c) => Some(c),
+        }
+    }
+}
+
+/// The plain text of `nodes`, without formatting or quotation marks.
+pub fn plain(nodes: &[Inline]) -> String {
+    let mut out = String::new();
+    fn walk(nodes: &[Inline], out: &mut String) {
+        for node in nodes {
+            match node {
+                Inline::Text(text) => out.push_str(text),
+                other => walk(other.children().map(Vec::as_slice).unwrap_or(&[]), out),
+            }
+        }
+    }
+    walk(nodes, &mut out);
+    out
+}
+
+/// True when nothing in `nodes` prints.
+pub fn is_empty(nodes: &[Inline]) -> bool {
+    nodes.iter().all(|node| match node {
+        Inline::Text(text) => text.is_empty(),
+        other => other.children().is_none_or(|c| is_empty(c)),
+    })
+}
+
+/// The last character that prints, if any.
+pub fn last_char(nodes: &[Inline]) -> Option<char> {
+    for node in nodes.iter().rev() {
+        let found = match node {
+            Inline::Text(text) => text.chars().last(),
+            other => other.children().and_then(|c| last_char(c)),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+pub fn first_char(nodes: &[Inline]) -> Option<char> {
+    for node in nodes {
+        let found = match node {
+            Inline::Text(text) => text.chars().next(),
+            other => other.children().and_then(|c| first_char(c)),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+fn first_text_mut(nodes: &mut [Inline]) -> Option<&mut String> {
+    for node in nodes.iter_mut() {
+        if is_empty(std::slice::from_ref(node)) {
+            continue;
+        }
+        return match node {
+            Inline::Text(text) => Some(text),
+            other => other.children_mut().and_then(|c| first_text_mut(c)),
+        };
+    }
+    None
+}
+
+/// Whether the last printing node of `nodes` ends in a closing quotation mark.
+fn ends_in_quote(nodes: &mut [Inline]) -> Option<&mut Vec<Inline>> {
+    for node in nodes.iter_mut().rev() {
+        if is_empty(std::slice::from_ref(node)) {
+            continue;
+        }
+        return match node {
+            Inline::Quoted(children) => Some(children),
+            Inline::Text(_) => None,
+            other => other.children_mut().and_then(|c| ends_in_quote(c)),
+        };
+    }
+    None
+}
+
+const PUNCTUATION: &str = ".,;:!?";
+
+/// Appends `more` to `out`, merging the punctuation where they meet.
+pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote: bool) {
+    if is_empty(&more) {
+        return;
+    }
+    if is_empty(out) {
+        out.extend(more);
+        return;
+    }
+    let Some(next) = first_char(&more) else {
+        out.extend(more);
+        return;
+    };
+    // "Title.” rather than “Title”. where the locale puts punctuation inside quotes.
+    if punctuation_in_quote && (next == '.' || next == ',') {
+        if let Some(quoted) = ends_in_quote(out) {
+            let moved = take_first_char(&mut more);
+            append(quoted, vec![Inline::Text(moved.to_string())], false);
+            out.extend(more);
+            return;
+        }
+    }
+    if let Some(previous) = last_char(out) {
+        if drops_second(previous, next) || (previous == ' ' && next == ' ') {
+            take_first_char(&mut more);
+        }
+    }
+    out.extend(more);
+}
+
+/// Whether `second` is dropped where it follows `first`: the same mark twice, or a full stop
+/// after a mark that ends a sentence.
+fn drops_second(first: char, second: char) -> bool {
+    if !PUNCTUATION.contains(second) || !PUNCTUATION.contains(first) {
+        return false;
+    }
+    first == second || (matches!(first, '!' | '?') && second == '.')
+}
+
+fn take_first_char(nodes: &mut [Inline]) -> char {
+    let Some(text) = first_text_mut(nodes) else {
+        return ' ';
+    };
+    let first = text.chars().next().unwrap_or(' ');
+    text.drain(..first.len_utf8());
+    first
+}
+
+/// Wraps `nodes` in `prefix` and `suffix` (outside any formatting), merging punctuation.
+pub fn with_affixes(
+    nodes: Vec<Inline>,
+    prefix: Option<&str>,
+    suffix: Option<&str>,
+    punctuation_in_quote: bool,
+) -> Vec<Inline> {
+    if is_empty(&nodes) {
+        return nodes;
+    }
+    let mut out = Vec::new();
+    if let Some(prefix) = prefix.filter(|p| !p.is_empty()) {
+        out.push(Inline::text(prefix));
+    }
+    append(&mut out, nodes, punctuation_in_quote);
+    if let Some(suffix) = suffix.filter(|s| !s.is_empty()) {
+        append(&mut out, vec![Inline::text(suffix)], punctuation_in_quote);
+    }
+    out
+}
+
+/// Joins pieces with `delimiter`, skipping empty ones.
+pub fn join(pieces: Vec<Vec<Inline>>, delimiter: &str, punctuation_in_quote: bool) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for piece in pieces {
+        if is_empty(&piece) {
+            continue;
+        }
+        if !out.is_empty() && !delimiter.is_empty() {
+            append(
+                &mut out,
+                vec![Inline::text(delimiter)],
+                punctuation_in_quote,
+            );
+        }
+        append(&mut out, piece, punctuation_in_quote);
+    }
+    out
+}
+
+/// Applies `f` to every text node outside `NoCase`, in order.
+pub fn map_text(nodes: &mut [Inline], f: &mut dyn FnMut(&mut String)) {
+    for node in nodes {
+        match node {
+            Inline::Text(text) => f(text),
+            Inline::NoCase(_) => {}
+            other => {
+                if let Some(children) = other.children_mut() {
+                    map_text(children, f);
+                }
+            }
+        }
+    }
+}
+
+/// Applies `f` to every text node, `NoCase` included.
+pub fn map_all_text(nodes: &mut [Inline], f: &mut dyn FnMut(&mut String)) {
+    for node in nodes {
+        match node {
+            Inline::Text(text) => f(text),
+            other => {
+                if let Some(children) = other.children_mut() {
+                    map_all_text(children, f);
+                }
+            }
+        }
+    }
+}
+
+/// The marks a writer puts around quoted text, outer and inner.
+#[derive(Debug, Clone)]
+pub struct QuoteMarks {
+    pub open: String,
+    pub close: String,
+    pub open_inner: String,
+    pub close_inner: String,
+}
+
+impl Default for QuoteMarks {
+    fn default() -> Self {
+        Self {
+            open: "\u{201c}".into(),
+            close: "\u{201d}".into(),
+            open_inner: "\u{2018}".into(),
+            close_inner: "\u{2019}".into(),
+        }
+    }
+}
+
+/// The HTML of the CSL test suite (and of citeproc-js): `<i>`, `<b>`, styled spans, and
+/// flip-flopped italics inside italics.
+pub fn to_suite_html(nodes: &[Inline], quotes: &QuoteMarks) -> String {
+    let mut out = String::new();
+    write_html(nodes, quotes, &mut HtmlState::default(), &mut out);
+    out
+}
+
+#[derive(Default, Clone, Copy)]
+struct HtmlState {
+    italic: bool,
+    bold: bool,
+    small_caps: bool,
+    quote_depth: usize,
+}
+
+fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out: &mut String) {
+    for node in nodes {
+        match node {
+            Inline::Text(text) => escape_into(text, out),
+            Inline::Format(format, children) => {
+                let saved = *state;
+                let (open, close) = match format {
+                    Format::Italic if state.italic => {
+                        state.italic = false;
+                        ("<span style=\"font-style:normal;\">", "</span>")
+                    }
+                    Format::Italic => {
+                        state.italic = true;
+                        ("<i>", "</i>")
+                    }
+                    Format::NormalStyle if state.italic => {
+                        state.italic = false;
+                        ("<span style=\"font-style:normal;\">", "</span>")
+                    }
+                    Format::NormalStyle => ("", ""),
+                    Format::Bold if state.bold => {
+                        state.bold = false;
+                        ("<span style=\"font-weight:normal;\">", "</span>")
+                    }
+                    Format::Bold => {
+                        state.bold = true;
+                        ("<b>", "</b>")
+                    }
+                    Format::Light => ("<span style=\"font-weight:light;\">", "</span>"),
+                    Format::NormalWeight if state.bold => {
+                        state.bold = false;
+                        ("<span style=\"font-weight:normal;\">", "</span>")
+                    }
+                    Format::NormalWeight => ("", ""),
+                    Format::SmallCaps if state.small_caps => {
+                        state.small_caps = false;
+                        ("<span style=\"font-variant:normal;\">", "</span>")
+                    }
+                    Format::SmallCaps => {
+                        state.small_caps = true;
+                        ("<span style=\"font-variant:small-caps;\">", "</span>")
+                    }
+                    Format::NormalVariant if state.small_caps => {
+                        state.small_caps = false;
+                        ("<span style=\"font-variant:normal;\">", "</span>")
+                    }
+                    Format::NormalVariant => ("", ""),
+                    Format::Underline => ("<span style=\"text-decoration:underline;\">", "</span>"),
+                    Format::NoUnderline => ("<span style=\"text-decoration:none;\">", "</span>"),
+                    Format::Superscript => ("<sup>", "</sup>"),
+                    Format::Subscript => ("<sub>", "</sub>"),
+                    Format::Baseline => ("<span style=\"baseline\">", "</span>"),
+                };
+                out.push_str(open);
+                write_html(children, quotes, state, out);
+                out.push_str(close);
+                *state = saved;
+            }
+            Inline::Quoted(children) => {
+                let inner = state.quote_depth % 2 == 1;
+                out.push_str(if inner {
+                    &quotes.open_inner
+                } else {
+                    &quotes.open
+                });
+                state.quote_depth += 1;
+                write_html(children, quotes, state, out);
+                state.quote_depth -= 1;
+                out.push_str(if inner {
+                    &quotes.close_inner
+                } else {
+                    &quotes.close
+                });
+            }
+            Inline::NoCase(children) | Inline::Link(_, children) | Inline::Cite(_, children) => {
+                write_html(children, quotes, state, out)
+            }
+            Inline::Display(display, children) => {
+                let class = match display {
+                    Display::Block => "csl-block",
+                    Display::LeftMargin => "csl-left-margin",
+                    Display::RightInline => "csl-right-inline",
+                    Display::Indent => "csl-indent",
+                };
+                out.push_str(&format!("<div class=\"{class}\">"));
+                write_html(children, quotes, state, out);
+                out.push_str("</div>");
+            }
+        }
+    }
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&#38;"),
+            '<' => out.push_str("&#60;"),
+            '>' => out.push_str("&#62;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Inline {
+        Inline::text(s)
+    }
+
+    #[test]
+    fn a_full_stop_after_a_full_stop_is_dropped() {
+        let mut out = vec![Inline::Format(Format::Italic, vec![t("Ed.")])];
+        append(&mut out, vec![t(". Next")], false);
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "<i>Ed.</i> Next"
+        );
+    }
+
+    #[test]
+    fn punctuation_moves_inside_quotes_when_the_locale_says_so() {
+        let mut out = vec![Inline::Quoted(vec![t("Title")])];
+        append(&mut out, vec![t(", 2000")], true);
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "\u{201c}Title,\u{201d} 2000"
+        );
+    }
+
+    #[test]
+    fn italics_inside_italics_flip() {
+        let out = vec![Inline::Format(
+            Format::Italic,
+            vec![t("A "), Inline::Format(Format::Italic, vec![t("B")])],
+        )];
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "<i>A <span style=\"font-style:normal;\">B</span></i>"
+        );
+    }
+}
