@@ -264,7 +264,7 @@ fn render_part(ctx: &Ctx, part: &PartFormat, value: &DateParts, season: Option<u
                         } else {
                             TermForm::Long
                         };
-                        OtherTerm::month(month)
+                        OtherTerm::month(month - 1)
                             .and_then(|term| locales.term(Term::Other(term), term_form, false))
                             .map(str::to_string)
                             .unwrap_or_else(|| month.to_string())
@@ -293,7 +293,7 @@ fn render_part(ctx: &Ctx, part: &PartFormat, value: &DateParts, season: Option<u
                     day.to_string()
                 }
                 DateDayForm::Ordinal => {
-                    let gender = OtherTerm::month(value.month.unwrap_or(1))
+                    let gender = OtherTerm::month(value.month.unwrap_or(1).saturating_sub(1))
                         .and_then(|m| locales.gender(Term::Other(m)));
                     locales.ordinal(i32::from(day), gender)
                 }
