@@ -89,7 +89,14 @@ pub fn name(value: &Json) -> Option<Name> {
         // A mononym: printed as is.
         name.family = name.given.take();
     }
-    let parse = fields.get("parse-names").is_none_or(|v| flag(Some(v)));
+    let mut parse = fields.get("parse-names").is_none_or(|v| flag(Some(v)));
+    // A family name in quotes is taken as written: "\"Van Dyke\"".
+    if let Some(family) = &name.family {
+        if family.len() > 2 && family.starts_with('"') && family.ends_with('"') {
+            name.family = Some(family[1..family.len() - 1].to_string());
+            parse = false;
+        }
+    }
     if parse {
         split_particles(&mut name);
     }
@@ -109,6 +116,9 @@ fn split_particles(name: &mut Name) {
             if lower > 0 && lower < words.len() {
                 name.non_dropping_particle = Some(words[..lower].join(" "));
                 name.family = Some(words[lower..].join(" "));
+            } else if let Some((particle, rest)) = hyphenated_particle(&family) {
+                name.non_dropping_particle = Some(particle);
+                name.family = Some(rest);
             } else if let Some(at) = family.find(['\'', '\u{2019}']) {
                 let (particle, rest) =
                     family.split_at(at + family[at..].chars().next().map_or(1, char::len_utf8));
@@ -146,6 +156,15 @@ fn split_particles(name: &mut Name) {
             name.given = Some(given);
         }
     }
+}
+
+/// "al-One" → ("al-", "One").
+fn hyphenated_particle(family: &str) -> Option<(String, String)> {
+    let at = family.find('-')?;
+    let (particle, rest) = (&family[..=at], &family[at + 1..]);
+    let lower = particle[..at].chars().all(char::is_lowercase) && at > 0;
+    let upper = rest.chars().next().is_some_and(char::is_uppercase);
+    (lower && upper && !particle.contains(' ')).then(|| (particle.to_string(), rest.to_string()))
 }
 
 fn number(value: &Json) -> Option<i64> {

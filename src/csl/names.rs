@@ -55,7 +55,18 @@ fn render_names_inner(ctx: &Ctx, names: &Names) -> Vec<Inline> {
             .iter()
             .position(|(v, _)| *v == NameVariable::Translator);
         match (editor, translator) {
-            (Some(e), Some(t)) if lists[e].1 == lists[t].1 => {
+            (Some(e), Some(t))
+                if lists[e].1 == lists[t].1
+                    && ctx
+                        .style
+                        .locales
+                        .term(
+                            Term::NameVariable(NameVariable::EditorTranslator),
+                            TermForm::Long,
+                            false,
+                        )
+                        .is_some_and(|t| !t.is_empty()) =>
+            {
                 lists.remove(t);
                 true
             }
@@ -110,7 +121,7 @@ fn render_names_inner(ctx: &Ctx, names: &Names) -> Vec<Inline> {
             rendered
         })
         .collect();
-    let delimiter = names.delimiter(&inherited).to_string();
+    let delimiter = inherited.names_delimiter.clone().unwrap_or_default();
     let body = join(pieces, &delimiter, ctx.punctuation_in_quote());
     finish(
         ctx,
@@ -312,14 +323,14 @@ fn render_name(
     if ctx.mode == Mode::Sort {
         return (vec![Inline::text(sort_key(ctx, name))], true);
     }
+    let family_part = element.name_part_family();
+    let given_part = element.name_part_given();
     if let Some(literal) = &name.literal {
         let shown = match (&name.alias, ctx.in_bibliography) {
             (Some(alias), false) => alias,
             _ => literal,
         };
-        let mut body = rich::parse(shown);
-        body = style_part(ctx, element.name_part_family(), body);
-        return (body, false);
+        return (styled(ctx, family_part, &[piece(Some(shown), family_part)]), false);
     }
     let level = ctx.cite.given_levels.get(index).copied().unwrap_or(0);
     let mut form = options.form;
@@ -334,87 +345,222 @@ fn render_name(
         initialize_with = None;
         initialize = true;
     }
-    let family = name.family.clone().unwrap_or_default();
-    let non_dropping = name.non_dropping_particle.clone();
-    let dropping = name.dropping_particle.clone();
+    let family = name.family.as_deref().unwrap_or_default();
+    let non_dropping = name.non_dropping_particle.as_deref();
+    let dropping = name.dropping_particle.as_deref();
     let given = name
         .given
         .as_deref()
         .map(|given| initials(given, initialize_with, initialize, ctx))
         .filter(|g| !g.is_empty());
-    let inverted = ctx.mode == Mode::Sort
-        || match options.name_as_sort_order {
-            Some(NameAsSortOrder::All) => true,
-            Some(NameAsSortOrder::First) => index == 0,
-            None => false,
-        };
-    let family_part = element.name_part_family();
-    let given_part = element.name_part_given();
+    let suffix = name.suffix.as_deref();
+    let inverted = match options.name_as_sort_order {
+        Some(NameAsSortOrder::All) => true,
+        Some(NameAsSortOrder::First) => index == 0,
+        None => false,
+    };
     let demote = ctx.style.csl.settings.demote_non_dropping_particle;
 
-    if form == NameForm::Short || given.is_none() && !inverted {
-        let family_text = join_words(&[non_dropping.as_deref(), Some(&family)]);
-        if form == NameForm::Short || given.is_none() {
-            let mut out = style_part(ctx, family_part, rich::parse(&family_text));
-            if form != NameForm::Short {
-                if let Some(suffix) = &name.suffix {
-                    out.push(Inline::text(format!(" {suffix}")));
-                }
-            }
-            return (out, false);
-        }
+    let family_pieces = [piece(non_dropping, family_part), piece(Some(family), family_part)];
+    if form == NameForm::Short {
+        return (styled(ctx, family_part, &family_pieces), false);
     }
-    let asian = is_cjk(&family) || name.given.as_deref().is_some_and(is_cjk);
+    let asian = is_cjk(family) || name.given.as_deref().is_some_and(is_cjk);
     if asian {
         let text = format!("{}{}", family, name.given.clone().unwrap_or_default());
         return (rich::parse(&text), false);
     }
     if name.static_ordering {
-        let family_text = join_words(&[non_dropping.as_deref(), Some(&family)]);
-        let mut out = style_part(ctx, family_part, rich::parse(&family_text));
+        let mut out = styled(ctx, family_part, &family_pieces);
         if let Some(given) = &given {
             out.push(Inline::text(" "));
-            out.extend(style_part(ctx, given_part, rich::parse(given)));
+            out.extend(styled(ctx, given_part, &[piece(Some(given), given_part)]));
         }
         return (out, false);
     }
     if inverted {
-        let (family_text, given_text) = match demote {
+        let given_text = given.as_deref();
+        let (family_pieces, given_pieces) = match demote {
             DemoteNonDroppingParticle::DisplayAndSort => (
-                family.clone(),
-                join_words(&[
-                    given.as_deref(),
-                    dropping.as_deref(),
-                    non_dropping.as_deref(),
-                ]),
+                vec![piece(Some(family), family_part)],
+                vec![
+                    piece(given_text, given_part),
+                    piece(dropping, given_part),
+                    piece(non_dropping, family_part),
+                ],
             ),
             _ => (
-                join_words(&[non_dropping.as_deref(), Some(&family)]),
-                join_words(&[given.as_deref(), dropping.as_deref()]),
+                family_pieces.into(),
+                vec![piece(given_text, given_part), piece(dropping, given_part)],
             ),
         };
-        let mut out = style_part(ctx, family_part, rich::parse(&family_text));
-        if !given_text.is_empty() {
+        let mut out = styled(ctx, family_part, &family_pieces);
+        let given_out = styled(ctx, given_part, &given_pieces);
+        if !is_empty(&given_out) {
             out.push(Inline::text(options.sort_separator));
-            out.extend(style_part(ctx, given_part, rich::parse(&given_text)));
+            out.extend(given_out);
         }
-        if let Some(suffix) = &name.suffix {
-            out.push(Inline::text(format!("{}{suffix}", options.sort_separator)));
+        if let Some(suffix) = suffix {
+            out.push(Inline::text(options.sort_separator));
+            out.extend(rich::parse(suffix));
         }
         return (out, true);
     }
     let mut out = Vec::new();
     if let Some(given) = &given {
-        out.extend(style_part(ctx, given_part, rich::parse(given)));
+        out.extend(styled(ctx, given_part, &[piece(Some(given), given_part)]));
         out.push(Inline::text(" "));
     }
-    let family_text = join_words(&[dropping.as_deref(), non_dropping.as_deref(), Some(&family)]);
-    out.extend(style_part(ctx, family_part, rich::parse(&family_text)));
-    if let Some(suffix) = &name.suffix {
+    let suffix_text = suffix.map(|s| {
         let separator = if name.comma_suffix { ", " } else { " " };
-        out.push(Inline::text(format!("{separator}{suffix}")));
-    }
+        format!("{separator}{s}")
+    });
+    let display_pieces = [
+        Piece {
+            text: dropping,
+            part: family_part,
+            cased: false,
+            attached: false,
+        },
+        piece(non_dropping, family_part),
+        piece(Some(family), family_part),
+        Piece {
+            text: suffix_text.as_deref(),
+            part: None,
+            cased: false,
+            attached: true,
+        },
+    ];
+    out.extend(styled(ctx, family_part, &display_pieces));
     (out, false)
+}
+
+/// A piece of a name: its text, the name-part whose formatting (and, if `cased`, text case)
+/// it takes.
+struct Piece<'a> {
+    text: Option<&'a str>,
+    part: Option<&'a NamePart>,
+    cased: bool,
+    /// Printed as is, without a space before it (a suffix carries its own separator).
+    attached: bool,
+}
+
+fn piece<'a>(text: Option<&'a str>, part: Option<&'a NamePart>) -> Piece<'a> {
+    Piece {
+        text,
+        part,
+        cased: true,
+        attached: false,
+    }
+}
+
+/// The pieces joined by spaces (none after a particle ending in an apostrophe or hyphen), each
+/// formatted by its part, with `affixes`' prefix and suffix around them all. A suffix ("Jr.")
+/// is a piece without a part.
+fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    let mut previous = String::new();
+    for piece in pieces {
+        let Some(text) = piece.text.filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if piece.attached {
+            out.extend(rich::parse(text));
+            continue;
+        }
+        if !previous.is_empty() && !previous.ends_with(['\'', '\u{2019}', '-']) {
+            out.push(Inline::text(" "));
+        }
+        let mut body = rich::parse(text);
+        if let Some(part) = piece.part {
+            if let (Some(case), true) = (part.text_case, piece.cased) {
+                case_for_item(ctx, &mut body, case);
+            }
+            body = apply_formatting(body, &part.formatting);
+        }
+        out.extend(body);
+        previous = text.to_string();
+    }
+    match affixes {
+        Some(part) => with_affixes(
+            out,
+            part.affixes.prefix.as_deref(),
+            part.affixes.suffix.as_deref(),
+            false,
+        ),
+        None => out,
+    }
+}
+
+/// Given names as initials ("John Paul" → "J. P."), as the style's `initialize-with` says.
+/// A single letter is an initial, a word written with a full stop ("Ph.", "Ts.") an
+/// abbreviation kept whole; other words become initials only with `initialize="true"`.
+pub fn initials(given: &str, initialize_with: Option<&str>, initialize: bool, ctx: &Ctx) -> String {
+    let Some(with) = initialize_with else {
+        return given.to_string();
+    };
+    let hyphen = ctx.style.csl.settings.initialize_with_hyphen;
+    let mut out = String::new();
+    let mut after_word = false;
+    for word in given.split_whitespace() {
+        for (part_index, part) in word.split('-').filter(|p| !p.is_empty()).enumerate() {
+            let mut tokens: Vec<(&str, bool)> = Vec::new();
+            let mut rest = part;
+            while !rest.is_empty() {
+                match rest.find('.') {
+                    Some(at) => {
+                        if at > 0 {
+                            tokens.push((&rest[..at], true));
+                        }
+                        rest = &rest[at + 1..];
+                    }
+                    None => {
+                        tokens.push((rest, false));
+                        rest = "";
+                    }
+                }
+            }
+            for (token_index, (token, had_period)) in tokens.into_iter().enumerate() {
+                let upper = token.chars().next().is_some_and(char::is_uppercase);
+                let single = token.chars().count() == 1;
+                let joined_by_hyphen = part_index > 0 && token_index == 0;
+                if joined_by_hyphen && !upper && initialize {
+                    // "G-ping" initialises to "G".
+                    continue;
+                }
+                let as_is = (single && upper) || had_period;
+                if !as_is && !(initialize && upper) {
+                    // A full word, kept: a space before it unless a hyphen joins it.
+                    if joined_by_hyphen {
+                        out.truncate(out.trim_end().len());
+                        out.push('-');
+                    } else if !out.is_empty() && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                    out.push_str(token);
+                    after_word = true;
+                    continue;
+                }
+                let letters: String = if as_is {
+                    token.to_string()
+                } else {
+                    first_letters(token)
+                };
+                if joined_by_hyphen {
+                    out.truncate(out.trim_end().len());
+                    if hyphen {
+                        out.push('-');
+                    }
+                } else if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&letters);
+                out.push_str(with);
+                after_word = false;
+            }
+        }
+    }
+    out.trim_end().to_string()
 }
 
 /// Words joined by spaces, except after a particle ending in an apostrophe or hyphen.
@@ -429,54 +575,15 @@ fn join_words(words: &[Option<&str>]) -> String {
     out
 }
 
-fn style_part(ctx: &Ctx, part: Option<&NamePart>, mut body: Vec<Inline>) -> Vec<Inline> {
-    let Some(part) = part else { return body };
-    if let Some(case) = part.text_case {
-        case_for_item(ctx, &mut body, case);
-    }
-    let body = apply_formatting(body, &part.formatting);
-    with_affixes(
-        body,
-        part.affixes.prefix.as_deref(),
-        part.affixes.suffix.as_deref(),
-        false,
-    )
-}
-
-/// Given names as initials ("John Paul" → "J. P."), as the style's `initialize-with` says.
-/// With `initialize="false"` only names already written as initials are reformatted.
-pub fn initials(given: &str, initialize_with: Option<&str>, initialize: bool, ctx: &Ctx) -> String {
-    let Some(with) = initialize_with else {
-        return given.to_string();
-    };
-    let hyphen = ctx.style.csl.settings.initialize_with_hyphen;
-    let mut out = String::new();
-    for word in given.split_whitespace() {
-        for (part_index, part) in word.split('-').filter(|p| !p.is_empty()).enumerate() {
-            let written_as_initials = part.contains('.');
-            let pieces = part.split('.').map(str::trim).filter(|p| !p.is_empty());
-            for (piece_index, piece) in pieces.enumerate() {
-                let is_initial = written_as_initials || piece.chars().count() == 1;
-                let upper = piece.chars().next().is_some_and(char::is_uppercase);
-                let as_initial = upper && (initialize || is_initial);
-                if part_index > 0 && piece_index == 0 {
-                    out.truncate(out.trim_end().len());
-                    if !as_initial || hyphen {
-                        out.push('-');
-                    }
-                } else if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
-                if as_initial {
-                    out.extend(piece.chars().take(1));
-                    out.push_str(with);
-                } else {
-                    out.push_str(piece);
-                }
-            }
+/// A word's initial; "TSerendorjiin" keeps its digraph: "Ts".
+fn first_letters(word: &str) -> String {
+    let chars: Vec<char> = word.chars().take(3).collect();
+    match chars.as_slice() {
+        [a, b, c] if a.is_uppercase() && b.is_uppercase() && c.is_lowercase() => {
+            format!("{a}{}", b.to_lowercase())
         }
+        _ => chars.iter().take(1).collect(),
     }
-    out.trim_end().to_string()
 }
 
 /// The name as a sort key: family name (particles as the style demotes them), then given.
