@@ -61,6 +61,13 @@ pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
         Variable::Number(NumberVariable::CitationNumber) => ctx.cite.citation_number.is_some(),
         Variable::Number(NumberVariable::FirstReferenceNoteNumber) => ctx.cite.first_note.is_some(),
         Variable::Standard(StandardVariable::YearSuffix) => ctx.cite.year_suffix.is_some(),
+        Variable::Number(NumberVariable::PageFirst) => {
+            ctx.reference.get(variable).is_some()
+                || ctx
+                    .reference
+                    .get(Variable::Page(citationberg::taxonomy::PageVariable::Page))
+                    .is_some()
+        }
         _ => match ctx.reference.get(variable) {
             Some(Value::Text(text)) => !text.is_empty(),
             Some(Value::Names(names)) => !names.is_empty(),

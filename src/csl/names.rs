@@ -105,7 +105,12 @@ fn render_names_inner(ctx: &Ctx, names: &Names) -> Vec<Inline> {
                 } else {
                     Term::NameVariable(*variable)
                 };
-                let label = numbers::label_term(ctx, term, label.form, list.len() > 1, label);
+                let plural = match label.plural {
+                    citationberg::LabelPluralize::Always => true,
+                    citationberg::LabelPluralize::Never => false,
+                    citationberg::LabelPluralize::Contextual => list.len() > 1,
+                };
+                let label = numbers::label_term(ctx, term, label.form, plural, label);
                 rendered = match position {
                     NameLabelPosition::BeforeName => {
                         let mut out = label;

@@ -71,6 +71,9 @@ fn split_numbers(value: &str) -> Vec<Token> {
 
 /// Whether a number variable's value names more than one (a range or a list).
 fn is_plural(value: &str) -> bool {
+    if value.contains("\\-") {
+        return false;
+    }
     let numbers = split_numbers(value)
         .iter()
         .filter(|t| matches!(t, Token::Number(n) if n.chars().any(|c| c.is_ascii_digit())))
@@ -121,6 +124,15 @@ fn number_value(ctx: &Ctx, variable: Variable) -> Option<String> {
         Variable::Number(NumberVariable::FirstReferenceNoteNumber) => {
             ctx.cite.first_note.map(|n| n.to_string())
         }
+        Variable::Number(NumberVariable::PageFirst) => ctx
+            .reference
+            .text(variable)
+            .map(str::to_string)
+            .or_else(|| {
+                ctx.reference
+                    .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
+                    .and_then(first_page)
+            }),
         _ => ctx.reference.text(variable).map(str::to_string),
     };
     value.filter(|v| !v.is_empty())
@@ -190,58 +202,96 @@ fn roman(n: i32) -> String {
     out
 }
 
-/// A locator as printed: page ranges get their dash, like `page`.
+/// A locator as printed: ranges get their dash, like `page`, in the style's format only for
+/// pages.
 pub fn locator_text(ctx: &Ctx, locator: &str) -> Vec<Inline> {
     let label = ctx.cite.label.unwrap_or(Locator::Page);
-    if label == Locator::Page {
-        return page_text(ctx, locator);
-    }
-    rich::parse(&locator.replace('-', "\u{2013}"))
+    let format = if label == Locator::Page {
+        ctx.style.csl.settings.page_range_format
+    } else {
+        None
+    };
+    rich::parse(&ranges(ctx, locator.trim(), format))
 }
 
 /// A page or page range, in the style's `page-range-format`.
 pub fn page_text(ctx: &Ctx, page: &str) -> Vec<Inline> {
+    rich::parse(&ranges(ctx, page, ctx.style.csl.settings.page_range_format))
+}
+
+/// The first page of a page range ("page-first").
+pub fn first_page(page: &str) -> Option<String> {
+    let first = page
+        .split([',', '&', '-', '\u{2013}'])
+        .next()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())?;
+    Some(first.to_string())
+}
+
+/// Each range of a list ("12-15, 17 & 20-3") with the locale's range delimiter, reformatted
+/// where both ends are numbers with the same prefix; roman ranges get the dash only; anything
+/// else, and a hyphen escaped as `\-`, stays as written.
+fn ranges(ctx: &Ctx, text: &str, format: Option<citationberg::PageRangeFormat>) -> String {
     let delimiter = ctx
         .style
         .locales
         .other(OtherTerm::PageRangeDelimiter, TermForm::Long)
         .unwrap_or("\u{2013}")
         .to_string();
-    let format = ctx.style.csl.settings.page_range_format;
     let mut out = String::new();
-    for (index, part) in page.split('&').enumerate() {
-        if index > 0 {
-            out.push('&');
+    let mut segment = String::new();
+    let flush = |segment: &mut String, out: &mut String| {
+        out.push_str(&range(segment, format, &delimiter));
+        segment.clear();
+    };
+    for c in text.chars() {
+        if c == ',' || c == '&' {
+            flush(&mut segment, &mut out);
+            out.push(c);
+        } else {
+            segment.push(c);
         }
-        let lead = &part[..part.len() - part.trim_start().len()];
-        let trail = &part[part.trim_end().len()..];
-        out.push_str(lead);
-        let trimmed = part.trim();
-        let range = trimmed
-            .split_once("--")
-            .or_else(|| trimmed.split_once('-'))
-            .or_else(|| trimmed.split_once('\u{2013}'));
-        match range {
-            Some((start, end))
-                if start.trim().ends_with(|c: char| c.is_ascii_digit())
-                    && end.trim().starts_with(|c: char| c.is_ascii_alphanumeric()) =>
-            {
-                match format {
-                    Some(format) => {
-                        let _ = format.format(&mut out, start, end, Some(&delimiter));
-                    }
-                    None => {
-                        out.push_str(start.trim());
-                        out.push_str(&delimiter);
-                        out.push_str(end.trim());
-                    }
-                }
-            }
-            _ => out.push_str(trimmed),
-        }
-        out.push_str(trail);
     }
-    rich::parse(&out)
+    flush(&mut segment, &mut out);
+    out
+}
+
+fn range(segment: &str, format: Option<citationberg::PageRangeFormat>, delimiter: &str) -> String {
+    if segment.contains("\\-") {
+        return segment.replace("\\-", "-");
+    }
+    let lead = &segment[..segment.len() - segment.trim_start().len()];
+    let trail = &segment[segment.trim_end().len()..];
+    let trimmed = segment.trim();
+    let split = trimmed
+        .split_once("--")
+        .or_else(|| trimmed.split_once('\u{2013}'))
+        .or_else(|| trimmed.split_once('-'));
+    let Some((start, end)) = split else {
+        return segment.to_string();
+    };
+    let (start, end) = (start.trim(), end.trim());
+    let prefix = |s: &str| s.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let numeric = |s: &str| s.ends_with(|c: char| c.is_ascii_digit());
+    let roman = |s: &str| !s.is_empty() && s.chars().all(|c| "ivxlcdmIVXLCDM".contains(c));
+    let body = if numeric(start) && numeric(end) && prefix(start) == prefix(end) {
+        match format {
+            Some(format) => {
+                let mut formatted = String::new();
+                let _ = format.format(&mut formatted, start, end, Some(delimiter));
+                formatted
+            }
+            None => format!("{start}{delimiter}{end}"),
+        }
+    } else if numeric(start) && numeric(end) && prefix(end).is_empty() && format.is_none() {
+        format!("{start}{delimiter}{end}")
+    } else if roman(start) && roman(end) {
+        format!("{start}{delimiter}{end}")
+    } else {
+        return segment.to_string();
+    };
+    format!("{lead}{body}{trail}")
 }
 
 pub fn render_label(ctx: &Ctx, label: &Label) -> Vec<Inline> {

@@ -394,6 +394,12 @@ fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out:
 
 fn escape_into(text: &str, out: &mut String) {
     for c in text.chars() {
+        if let Some(base) = superscript_base(c) {
+            out.push_str("<sup>");
+            out.push(base);
+            out.push_str("</sup>");
+            continue;
+        }
         match c {
             '&' => out.push_str("&#38;"),
             '<' => out.push_str("&#60;"),
@@ -401,6 +407,20 @@ fn escape_into(text: &str, out: &mut String) {
             _ => out.push(c),
         }
     }
+}
+
+/// The letter a Unicode superscript character stands for ("ᵉ" → "e"), as citeproc-js writes
+/// them: in `<sup>`.
+fn superscript_base(c: char) -> Option<char> {
+    const PAIRS: &[(char, char)] = &[
+        ('\u{00aa}', 'a'), ('\u{00b2}', '2'), ('\u{00b3}', '3'), ('\u{00b9}', '1'),
+        ('\u{00ba}', 'o'), ('\u{02b0}', 'h'), ('\u{02b3}', 'r'), ('\u{02e2}', 's'),
+        ('\u{1d48}', 'd'), ('\u{1d49}', 'e'), ('\u{1d57}', 't'), ('\u{1d50}', 'm'),
+        ('\u{207f}', 'n'), ('\u{1d52}', 'o'), ('\u{02e1}', 'l'), ('\u{1d4d}', 'g'),
+        ('\u{2070}', '0'), ('\u{2074}', '4'), ('\u{2075}', '5'), ('\u{2076}', '6'),
+        ('\u{2077}', '7'), ('\u{2078}', '8'), ('\u{2079}', '9'),
+    ];
+    PAIRS.iter().find(|(s, _)| *s == c).map(|(_, b)| *b)
 }
 
 #[cfg(test)]

@@ -163,6 +163,14 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
                 .map(|n| vec![Inline::text(year_suffix_letters(n))])
                 .unwrap_or_default();
         }
+        Variable::Number(NumberVariable::PageFirst) => {
+            let page = ctx.reference.text(variable).map(str::to_string).or_else(|| {
+                ctx.reference
+                    .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
+                    .and_then(numbers::first_page)
+            });
+            return page.map(|p| rich::parse(&p)).unwrap_or_default();
+        }
         Variable::Page(_) => {
             return match ctx.reference.text(variable) {
                 Some(page) => numbers::page_text(ctx, page),
