@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use citationberg::ToFormatting;
 
 use super::context::{CiteState, Ctx, Mode, Position, Prepared};
-use super::output::{append, is_empty, join, plain, with_affixes, Inline};
+use super::output::{append, is_empty, join, plain, starts_with_term, with_affixes, Inline};
 use super::reference::Reference;
 use super::render::{apply_formatting, render_children};
-use super::{collapse, disambiguate, rich, sort, CitationInput, CiteInput};
+use super::{collapse, disambiguate, rich, sort, text_case, CitationInput, CiteInput};
 
 /// Everything decided about the document before any cite is printed.
 pub struct Document<'a> {
@@ -203,6 +203,15 @@ fn format_citation(
         let (mut output, names) = render_cite(style, reference, &state, item.suppress_author);
         if item.author_only {
             output = names.clone().unwrap_or_default();
+        }
+        // A note that starts with a term ("ibid.") starts a sentence.
+        let note_style = style.csl.settings.class == citationberg::StyleClass::Note;
+        let starts_sentence = match item.prefix.as_deref().map(str::trim_end) {
+            None | Some("") => item_index == 0,
+            Some(prefix) => prefix.ends_with(['.', '!', '?']),
+        };
+        if note_style && starts_sentence && starts_with_term(&output) {
+            text_case::apply(&mut output, citationberg::TextCase::CapitalizeFirst, true);
         }
         let sort_keys = match &style.csl.citation.sort {
             Some(sort) => sort::keys(style, sort, reference, &state, false),

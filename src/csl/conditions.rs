@@ -102,8 +102,8 @@ fn locator_is(ctx: &Ctx, wanted: Locator) -> bool {
 
 fn position_is(ctx: &Ctx, wanted: TestPosition) -> bool {
     // Positions only exist in citations; the bibliography is never "subsequent".
-    if ctx.in_bibliography {
-        return wanted == TestPosition::First;
+    if ctx.in_bibliography || ctx.mode == super::context::Mode::Bibliography {
+        return false;
     }
     let position = ctx.cite.position;
     match wanted {

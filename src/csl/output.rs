@@ -19,6 +19,8 @@ pub enum Inline {
     Link(String, Vec<Inline>),
     /// One cite of a citation, by its index in the citation's items.
     Cite(usize, Vec<Inline>),
+    /// A locale term ("ibid."), which a note style capitalises at the start of a note.
+    Term(Vec<Inline>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +52,8 @@ impl Inline {
             | Inline::NoCase(c)
             | Inline::Display(_, c)
             | Inline::Link(_, c)
-            | Inline::Cite(_, c) => Some(c),
+            | Inline::Cite(_, c)
+            | Inline::Term(c) => Some(c),
         }
     }
 
@@ -62,9 +65,25 @@ impl Inline {
             | Inline::NoCase(c)
             | Inline::Display(_, c)
             | Inline::Link(_, c)
-            | Inline::Cite(_, c) => Some(c),
+            | Inline::Cite(_, c)
+            | Inline::Term(c) => Some(c),
         }
     }
+}
+
+/// Whether the first text that prints comes from a locale term.
+pub fn starts_with_term(nodes: &[Inline]) -> bool {
+    for node in nodes {
+        if is_empty(std::slice::from_ref(node)) {
+            continue;
+        }
+        return match node {
+            Inline::Term(_) => true,
+            Inline::Text(_) => false,
+            other => other.children().is_some_and(|c| starts_with_term(c)),
+        };
+    }
+    false
 }
 
 /// The plain text of `nodes`, without formatting or quotation marks.
@@ -374,7 +393,10 @@ fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out:
                     &quotes.close
                 });
             }
-            Inline::NoCase(children) | Inline::Link(_, children) | Inline::Cite(_, children) => {
+            Inline::NoCase(children)
+            | Inline::Link(_, children)
+            | Inline::Cite(_, children)
+            | Inline::Term(children) => {
                 write_html(children, quotes, state, out)
             }
             Inline::Display(display, children) => {

@@ -91,7 +91,8 @@ fn render_text(ctx: &Ctx, text: &Text) -> Vec<Inline> {
             .style
             .locales
             .term(*term, *form, *plural)
-            .map(|t| vec![Inline::text(t)])
+            .filter(|t| !t.is_empty())
+            .map(|t| vec![Inline::Term(rich::parse(t))])
             .unwrap_or_default(),
         TextTarget::Value { val } => vec![Inline::text(val.clone())],
     };

@@ -61,65 +61,73 @@ fn capitalize_words(text: &str, at_start: &mut bool) -> String {
     out
 }
 
-fn is_all_uppercase(nodes: &mut [Inline]) -> bool {
-    let mut letters = false;
-    let mut upper = true;
-    map_text(nodes, &mut |t| {
-        for c in t.chars().filter(|c| c.is_alphabetic()) {
-            letters = true;
-            if c.is_lowercase() {
-                upper = false;
-            }
-        }
-    });
-    letters && upper
-}
-
-/// Sentence case: an all-uppercase string is lowercased; then the first word is capitalised.
+/// Sentence case, as citeproc-js does it: everything lowercased but the protected spans, then
+/// the first word capitalised.
 fn sentence(nodes: &mut [Inline]) {
-    if is_all_uppercase(nodes) {
-        map_text(nodes, &mut |t| *t = t.to_lowercase());
-    }
+    map_text(nodes, &mut |t| *t = t.to_lowercase());
     capitalize_first(nodes);
 }
 
-/// Title case: lowercase words are capitalised, except stop words inside the title; an
-/// all-uppercase string is lowercased first. Words with capitals of their own stay as written.
+/// Visits every text node in order, saying whether it is protected from case changes (a
+/// `nocase` span, or small caps, superscript and subscript from the item's own markup).
+fn walk(nodes: &mut [Inline], protected: bool, f: &mut dyn FnMut(&mut String, bool)) {
+    use super::output::Format;
+    for node in nodes {
+        match node {
+            Inline::Text(text) => f(text, protected),
+            Inline::NoCase(children) => walk(children, true, f),
+            Inline::Format(Format::SmallCaps | Format::Superscript | Format::Subscript, children) => {
+                walk(children, true, f)
+            }
+            Inline::Format(_, c)
+            | Inline::Quoted(c)
+            | Inline::Display(_, c)
+            | Inline::Link(_, c)
+            | Inline::Cite(_, c)
+            | Inline::Term(c) => walk(c, protected, f),
+        }
+    }
+}
+
+/// Title case: lowercase words are capitalised, except stop words inside the title; words with
+/// capitals of their own stay as written.
 fn title(nodes: &mut [Inline]) {
-    let all_upper = is_all_uppercase(nodes);
-    // The words of the whole title, so that "first" and "last" see across formatting.
     let mut total_words = 0;
-    map_text(nodes, &mut |t| total_words += words(t).len());
+    walk(nodes, false, &mut |t, _| total_words += words(t).len());
     let mut index = 0;
-    let mut after_colon = true;
-    map_text(nodes, &mut |t| {
+    let mut sentence_start = true;
+    walk(nodes, false, &mut |t, protected| {
         let mut out = String::with_capacity(t.len());
         let mut last = 0;
         for (start, end) in words(t) {
             let between = &t[last..start];
             out.push_str(between);
-            if index > 0 && between.contains([':', '?', '!']) {
-                after_colon = true;
+            if index > 0 && ends_sentence(between) {
+                sentence_start = true;
             }
             let word = &t[start..end];
-            let word = if all_upper {
-                word.to_lowercase()
-            } else {
-                word.to_string()
-            };
             let is_last = index + 1 == total_words;
-            out.push_str(&title_word(&word, after_colon || is_last));
-            after_colon = false;
+            if protected {
+                out.push_str(word);
+            } else {
+                out.push_str(&title_word(word, sentence_start || is_last));
+            }
+            sentence_start = false;
             index += 1;
             last = end;
         }
         let tail = &t[last..];
-        if tail.contains([':', '?', '!']) {
-            after_colon = true;
+        if ends_sentence(tail) {
+            sentence_start = true;
         }
         out.push_str(tail);
         *t = out;
     });
+}
+
+fn ends_sentence(between: &str) -> bool {
+    let trimmed = between.trim_end();
+    trimmed.ends_with([':', '?', '!']) || (trimmed.ends_with('.') && between.ends_with(' '))
 }
 
 fn title_word(word: &str, edge: bool) -> String {
@@ -134,21 +142,29 @@ fn title_word(word: &str, edge: bool) -> String {
     if word.chars().any(char::is_uppercase) {
         return word.to_string();
     }
-    // "long-term" → "Long-Term".
+    // "out-of-fashion" → "Out-of-Fashion": each part as a word, stop words and single
+    // letters after a hyphen left alone.
     let mut out = String::with_capacity(word.len());
-    let mut start = true;
-    for c in word.chars() {
-        if start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-            start = false;
-        } else {
-            out.push(c);
-            if c == '-' || c == '/' {
-                start = true;
+    for (index, part) in word.split('-').enumerate() {
+        if index > 0 {
+            out.push('-');
+        }
+        let keep = index > 0 && (STOP_WORDS.contains(&part) || part.chars().count() < 2);
+        let mut chars = part.chars();
+        match chars.next() {
+            Some(first) if !keep && is_latin_letter(first) => {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
             }
+            _ => out.push_str(part),
         }
     }
     out
+}
+
+/// Title case capitalises Latin letters only ("β-Carotine" keeps its beta).
+fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && (c as u32) < 0x0250
 }
 
 /// Byte ranges of the words of `text` (runs of letters, digits, apostrophes and hyphens).
@@ -156,7 +172,7 @@ fn words(text: &str) -> Vec<(usize, usize)> {
     let mut words = Vec::new();
     let mut start = None;
     for (at, c) in text.char_indices() {
-        let in_word = c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '-' | '.');
+        let in_word = c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '`' | '-' | '.');
         match (in_word, start) {
             (true, None) => start = Some(at),
             (false, Some(s)) => {
@@ -197,7 +213,7 @@ mod tests {
             ),
             "The Lord of the Rings: A Tale of iPhone Users"
         );
-        assert_eq!(cased("THE BIG SLEEP", TextCase::TitleCase), "The Big Sleep");
+        assert_eq!(cased("UK", TextCase::TitleCase), "UK");
         assert_eq!(
             cased("long-term effects", TextCase::TitleCase),
             "Long-Term Effects"
@@ -205,7 +221,7 @@ mod tests {
     }
 
     #[test]
-    fn sentence_case_lowercases_only_uppercase_strings() {
+    fn sentence_case_lowercases_all_but_the_first_word() {
         assert_eq!(
             cased("THE BIG SLEEP", TextCase::SentenceCase),
             "The big sleep"
