@@ -53,7 +53,18 @@ pub fn format_bibliography(style: &Prepared, document: &Document) -> Vec<BibEntr
             previous_names = names;
         }
         let content = if bibliography.second_field_align.is_some() {
-            second_field_align(pieces, punct)
+            // The layout's suffix belongs to the text beside the margin.
+            if let Some(suffix) = layout.suffix.as_deref() {
+                if let Some(last) = pieces.iter_mut().rev().find(|p| !is_empty(p)) {
+                    append(last, vec![Inline::text(suffix)], punct);
+                }
+            }
+            let content = second_field_align(pieces, punct);
+            entries.push(BibEntry {
+                id: reference.id.clone(),
+                content: apply_formatting(content, &layout.to_formatting()),
+            });
+            continue;
         } else {
             let mut body = Vec::new();
             for piece in pieces {

@@ -24,9 +24,7 @@ pub fn collapse(
     match citation.collapse {
         Some(Collapse::CitationNumber) => collapse_numbers(style, cites, delimiter),
         Some(kind) => collapse_years(style, cites, delimiter, kind),
-        None if citation.cite_group_delimiter.is_some() => {
-            collapse_years(style, cites, delimiter, Collapse::Year)
-        }
+        None if citation.cite_group_delimiter.is_some() => group_only(style, cites, delimiter),
         None => cites
             .iter()
             .map(|cite| {
@@ -110,6 +108,31 @@ fn collapse_numbers(
             previous_was_range = false;
             index += 1;
         }
+    }
+    out
+}
+
+/// `cite-group-delimiter` without `collapse`: cites by the same names together, each in full.
+fn group_only(
+    style: &Prepared,
+    cites: Vec<RenderedCite>,
+    delimiter: &str,
+) -> Vec<(Vec<Inline>, Option<String>)> {
+    let group_delimiter = style
+        .csl
+        .citation
+        .cite_group_delimiter
+        .clone()
+        .unwrap_or_else(|| ", ".to_string());
+    let mut out: Vec<(Vec<Inline>, Option<String>)> = Vec::new();
+    for (index, cite) in cites.iter().enumerate() {
+        let same_group = index > 0 && cite.names.is_some() && cites[index - 1].names == cite.names;
+        let before = match (index, same_group) {
+            (0, _) => None,
+            (_, true) => Some(group_delimiter.clone()),
+            (_, false) => Some(delimiter.to_string()),
+        };
+        out.push((with_cite_affixes(style, cite, cite.output.clone()), before));
     }
     out
 }

@@ -32,7 +32,7 @@ pub fn render_date(ctx: &Ctx, element: &citationberg::Date) -> Vec<Inline> {
         return Vec::new();
     };
     if ctx.mode == Mode::Sort {
-        return vec![Inline::text(sort_key(date))];
+        return vec![Inline::text(sort_key_for(ctx, element, date))];
     }
     let mut body = if let Some(literal) = &date.literal {
         rich::parse(literal)
@@ -54,6 +54,23 @@ pub fn render_date(ctx: &Ctx, element: &citationberg::Date) -> Vec<Inline> {
         element.display,
         false,
     )
+}
+
+/// A macro's date as a sort key: only the parts the element prints count.
+fn sort_key_for(ctx: &Ctx, element: &citationberg::Date, date: &Date) -> String {
+    let (parts, _) = layout(ctx, element);
+    let has = |name: DatePartName| parts.iter().any(|p| p.name == name);
+    let (month, day) = (has(DatePartName::Month), has(DatePartName::Day));
+    let mut limited = date.clone();
+    for part in &mut limited.parts {
+        if !month {
+            part.month = None;
+        }
+        if !day {
+            part.day = None;
+        }
+    }
+    sort_key(&limited)
 }
 
 /// A sortable key: zero-padded year, month and day, and the end of a range.

@@ -274,6 +274,11 @@ fn render_list(
         }
         out.extend(name.iter().cloned());
     }
+    if truncated && ctx.mode == Mode::Sort && use_last {
+        let last = render_name(ctx, element, options, &list[list.len() - 1], list.len() - 1);
+        out.push(Inline::text(options.delimiter.to_string()));
+        out.extend(last.0);
+    }
     if truncated && ctx.mode != Mode::Sort {
         if use_last {
             let last = render_name(ctx, element, options, &list[list.len() - 1], list.len() - 1);

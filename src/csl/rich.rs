@@ -49,8 +49,25 @@ pub fn parse(text: &str) -> Vec<Inline> {
             continue;
         }
         if c == '\'' {
-            // An apostrophe: typographic, as citeproc-js prints it.
-            buffer.push('\u{2019}');
+            // A single quote opens at the start of a word and closes at its end; anything else
+            // is an apostrophe, printed typographic as citeproc-js does.
+            let before = buffer.chars().last().or_else(|| last_char_of(&stack));
+            let after = rest[1..].chars().next();
+            let opens = before.is_none_or(|b| b.is_whitespace() || "([{\u{201c}".contains(b))
+                && after.is_some_and(|a| a.is_alphanumeric());
+            let in_single = stack.last().is_some_and(|(open, _)| *open == Opened::SingleQuote);
+            let closes = in_single
+                && before.is_some_and(|b| !b.is_whitespace())
+                && after.is_none_or(|a| !a.is_alphanumeric());
+            if opens {
+                flush(&mut buffer, &mut stack);
+                stack.push((Opened::SingleQuote, Vec::new()));
+            } else if closes {
+                flush(&mut buffer, &mut stack);
+                close_top(&mut stack);
+            } else {
+                buffer.push('\u{2019}');
+            }
             rest = &rest[1..];
             continue;
         }
@@ -64,8 +81,9 @@ pub fn parse(text: &str) -> Vec<Inline> {
         let Some((_, parent)) = stack.last_mut() else {
             break;
         };
-        if opened == Opened::Quote {
-            parent.push(Inline::text("\""));
+        if opened == Opened::Quote || opened == Opened::SingleQuote {
+            let mark = if opened == Opened::Quote { "\"" } else { "\u{2019}" };
+            parent.push(Inline::text(mark));
             parent.extend(children);
         } else {
             parent.push(wrap(opened, children));
@@ -78,6 +96,7 @@ pub fn parse(text: &str) -> Vec<Inline> {
 enum Opened {
     Root,
     Quote,
+    SingleQuote,
     Format(Format, &'static str),
     NoCase,
     NoDecor,
@@ -137,6 +156,12 @@ fn tag_at(text: &str) -> Option<(Tag, usize)> {
     None
 }
 
+fn last_char_of(stack: &[(Opened, Vec<Inline>)]) -> Option<char> {
+    stack
+        .last()
+        .and_then(|(_, nodes)| super::output::last_char(nodes))
+}
+
 fn flush(buffer: &mut String, stack: &mut [(Opened, Vec<Inline>)]) {
     if buffer.is_empty() {
         return;
@@ -159,7 +184,7 @@ fn close_top(stack: &mut Vec<(Opened, Vec<Inline>)>) {
 fn wrap(opened: Opened, children: Vec<Inline>) -> Inline {
     match opened {
         Opened::Format(format, _) => Inline::Format(format, children),
-        Opened::Quote => Inline::Quoted(children),
+        Opened::Quote | Opened::SingleQuote => Inline::Quoted(children),
         Opened::NoCase => Inline::NoCase(children),
         Opened::NoDecor | Opened::Root => Inline::Format(Format::NormalStyle, children),
     }
