@@ -170,11 +170,21 @@ fn run_fixture(text: &str) -> Result<(String, String), String> {
     };
     let input: Json = serde_json::from_str(sections.get("input").ok_or("no INPUT")?)
         .map_err(|e| format!("input: {e}"))?;
+    // citeproc-js gives an item without an id one of its own.
     let references: Vec<Reference> = input
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|item| json::reference(item).ok())
+        .enumerate()
+        .filter_map(|(index, item)| {
+            let mut item = item.clone();
+            if let Some(fields) = item.as_object_mut() {
+                fields
+                    .entry("id")
+                    .or_insert_with(|| Json::String(format!("item-{}", index + 1)));
+            }
+            json::reference(&item).ok()
+        })
         .collect();
     let citations = citations(&sections, &references);
     let engine = Engine::new(style, locales(), None);

@@ -9,8 +9,10 @@ use citationberg::Display;
 pub enum Inline {
     Text(String),
     Format(Format, Vec<Inline>),
-    /// Quotation marks, chosen by nesting depth when written.
+    /// Quotation marks: double at the outside, flipping to single inside double ones.
     Quoted(Vec<Inline>),
+    /// Single quotation marks from the item's text (‘…’), flipping to double inside single ones.
+    SingleQuoted(Vec<Inline>),
     /// Text that text-case must not change (`<span class="nocase">`).
     NoCase(Vec<Inline>),
     /// `display`: a block, an indent, a left margin or the inline part after it.
@@ -49,6 +51,7 @@ impl Inline {
             Inline::Text(_) => None,
             Inline::Format(_, c)
             | Inline::Quoted(c)
+            | Inline::SingleQuoted(c)
             | Inline::NoCase(c)
             | Inline::Display(_, c)
             | Inline::Link(_, c)
@@ -62,6 +65,7 @@ impl Inline {
             Inline::Text(_) => None,
             Inline::Format(_, c)
             | Inline::Quoted(c)
+            | Inline::SingleQuoted(c)
             | Inline::NoCase(c)
             | Inline::Display(_, c)
             | Inline::Link(_, c)
@@ -156,7 +160,7 @@ fn ends_in_quote(nodes: &mut [Inline]) -> Option<&mut Vec<Inline>> {
             continue;
         }
         return match node {
-            Inline::Quoted(children) => Some(children),
+            Inline::Quoted(children) | Inline::SingleQuoted(children) => Some(children),
             Inline::Text(_) => None,
             other => other.children_mut().and_then(|c| ends_in_quote(c)),
         };
@@ -164,7 +168,22 @@ fn ends_in_quote(nodes: &mut [Inline]) -> Option<&mut Vec<Inline>> {
     None
 }
 
-const PUNCTUATION: &str = ".,;:!?";
+/// What happens where two punctuation marks meet, as citeproc-js decides it.
+enum Merge {
+    Keep,
+    DropSecond,
+    ReplaceFirst,
+}
+
+fn merge(first: char, second: char) -> Merge {
+    match (first, second) {
+        (a, b) if a == b && ".,;:!?".contains(a) => Merge::DropSecond,
+        (':' | ';' | '!' | '?', ':') => Merge::DropSecond,
+        (':' | ';' | '!' | '?', '.') => Merge::DropSecond,
+        (':' | ';', '!' | '?') => Merge::ReplaceFirst,
+        _ => Merge::Keep,
+    }
+}
 
 /// Appends `more` to `out`, merging the punctuation where they meet.
 pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote: bool) {
@@ -179,30 +198,45 @@ pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote
         out.extend(more);
         return;
     };
-    // "Title.” rather than “Title”. where the locale puts punctuation inside quotes.
-    if punctuation_in_quote && (next == '.' || next == ',') {
+    // “Title.” rather than “Title”. where the locale puts punctuation inside quotes.
+    if punctuation_in_quote && matches!(next, '.' | ',' | '!' | '?') {
         if let Some(quoted) = ends_in_quote(out) {
             let moved = take_first_char(&mut more);
-            append(quoted, vec![Inline::Text(moved.to_string())], false);
+            append(quoted, vec![Inline::Text(moved.to_string())], true);
             out.extend(more);
             return;
         }
     }
     if let Some(previous) = last_char(out) {
-        if drops_second(previous, next) || (previous == ' ' && next == ' ') {
-            take_first_char(&mut more);
+        match merge(previous, next) {
+            Merge::DropSecond => {
+                take_first_char(&mut more);
+            }
+            Merge::ReplaceFirst => {
+                if let Some(text) = last_text_mut(out) {
+                    text.pop();
+                }
+            }
+            Merge::Keep if previous == ' ' && next == ' ' => {
+                take_first_char(&mut more);
+            }
+            Merge::Keep => {}
         }
     }
     out.extend(more);
 }
 
-/// Whether `second` is dropped where it follows `first`: the same mark twice, or a full stop
-/// after a mark that ends a sentence.
-fn drops_second(first: char, second: char) -> bool {
-    if !PUNCTUATION.contains(second) || !PUNCTUATION.contains(first) {
-        return false;
+fn last_text_mut(nodes: &mut [Inline]) -> Option<&mut String> {
+    for node in nodes.iter_mut().rev() {
+        if is_empty(std::slice::from_ref(node)) {
+            continue;
+        }
+        return match node {
+            Inline::Text(text) => Some(text),
+            other => other.children_mut().and_then(|c| last_text_mut(c)),
+        };
     }
-    first == second || (matches!(first, '!' | '?') && second == '.')
+    None
 }
 
 fn take_first_char(nodes: &mut [Inline]) -> char {
@@ -316,7 +350,8 @@ struct HtmlState {
     italic: bool,
     bold: bool,
     small_caps: bool,
-    quote_depth: usize,
+    /// The marks of the quotation being written: None outside quotes, Some(true) for single.
+    quote_single: Option<bool>,
 }
 
 fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out: &mut String) {
@@ -377,21 +412,18 @@ fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out:
                 out.push_str(close);
                 *state = saved;
             }
-            Inline::Quoted(children) => {
-                let inner = state.quote_depth % 2 == 1;
-                out.push_str(if inner {
-                    &quotes.open_inner
-                } else {
-                    &quotes.open
-                });
-                state.quote_depth += 1;
+            Inline::Quoted(children) | Inline::SingleQuoted(children) => {
+                let wants_single = matches!(node, Inline::SingleQuoted(_));
+                let single = match state.quote_single {
+                    None => wants_single,
+                    Some(parent_single) => !parent_single,
+                };
+                let saved = state.quote_single;
+                out.push_str(if single { &quotes.open_inner } else { &quotes.open });
+                state.quote_single = Some(single);
                 write_html(children, quotes, state, out);
-                state.quote_depth -= 1;
-                out.push_str(if inner {
-                    &quotes.close_inner
-                } else {
-                    &quotes.close
-                });
+                state.quote_single = saved;
+                out.push_str(if single { &quotes.close_inner } else { &quotes.close });
             }
             Inline::NoCase(children)
             | Inline::Link(_, children)

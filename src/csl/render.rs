@@ -94,7 +94,7 @@ fn render_text(ctx: &Ctx, text: &Text) -> Vec<Inline> {
             .filter(|t| !t.is_empty())
             .map(|t| vec![Inline::Term(rich::parse(t))])
             .unwrap_or_default(),
-        TextTarget::Value { val } => vec![Inline::text(val.clone())],
+        TextTarget::Value { val } => rich::parse(val),
     };
     if is_empty(&body) {
         return Vec::new();

@@ -6,7 +6,7 @@ use super::output::{Format, Inline};
 
 /// Reads `text` into output nodes.
 pub fn parse(text: &str) -> Vec<Inline> {
-    if !text.contains(['<', '"', '\'']) {
+    if !text.contains(['<', '"', '\'', '\u{201c}', '\u{2018}']) {
         return vec![Inline::text(text)];
     }
     let mut stack: Vec<(Opened, Vec<Inline>)> = vec![(Opened::Root, Vec::new())];
@@ -35,18 +35,44 @@ pub fn parse(text: &str) -> Vec<Inline> {
                 }
             }
         }
-        if c == '"' {
-            let in_quote = stack.iter().any(|(open, _)| *open == Opened::Quote);
-            flush(&mut buffer, &mut stack);
-            if in_quote && stack.last().is_some_and(|(open, _)| *open == Opened::Quote) {
+        if matches!(c, '"' | '\u{201c}' | '\u{201d}') {
+            // A double quote opens before a word and closes after one; an orphan stays.
+            let before = buffer.chars().last().or_else(|| last_char_of(&stack));
+            let after = rest[c.len_utf8()..].chars().next();
+            let top_is_quote = stack.last().is_some_and(|(open, _)| *open == Opened::Quote);
+            let closes = top_is_quote
+                && c != '\u{201c}'
+                && before.is_some_and(|b| !b.is_whitespace());
+            let opens = !closes
+                && c != '\u{201d}'
+                && after.is_some_and(|a| !a.is_whitespace())
+                && rest[c.len_utf8()..].contains(['"', '\u{201d}']);
+            if closes {
+                flush(&mut buffer, &mut stack);
                 close_top(&mut stack);
-            } else if !in_quote {
+            } else if opens {
+                flush(&mut buffer, &mut stack);
                 stack.push((Opened::Quote, Vec::new()));
             } else {
                 buffer.push(c);
             }
-            rest = &rest[1..];
+            rest = &rest[c.len_utf8()..];
             continue;
+        }
+        if c == '\u{2018}' && rest[c.len_utf8()..].contains('\u{2019}') {
+            flush(&mut buffer, &mut stack);
+            stack.push((Opened::CurlySingle, Vec::new()));
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        if c == '\u{2019}' && stack.last().is_some_and(|(open, _)| *open == Opened::CurlySingle) {
+            let after = rest[c.len_utf8()..].chars().next();
+            if after.is_none_or(|a| !a.is_alphanumeric()) {
+                flush(&mut buffer, &mut stack);
+                close_top(&mut stack);
+                rest = &rest[c.len_utf8()..];
+                continue;
+            }
         }
         if c == '\'' {
             // A single quote opens at the start of a word and closes at its end; anything else
@@ -81,8 +107,12 @@ pub fn parse(text: &str) -> Vec<Inline> {
         let Some((_, parent)) = stack.last_mut() else {
             break;
         };
-        if opened == Opened::Quote || opened == Opened::SingleQuote {
-            let mark = if opened == Opened::Quote { "\"" } else { "\u{2019}" };
+        if matches!(opened, Opened::Quote | Opened::SingleQuote | Opened::CurlySingle) {
+            let mark = match opened {
+                Opened::Quote => "\"",
+                Opened::CurlySingle => "\u{2018}",
+                _ => "\u{2019}",
+            };
             parent.push(Inline::text(mark));
             parent.extend(children);
         } else {
@@ -96,7 +126,10 @@ pub fn parse(text: &str) -> Vec<Inline> {
 enum Opened {
     Root,
     Quote,
+    /// A straight single quote: printed like double quotes at the outside.
     SingleQuote,
+    /// ‘…’: single quotes as the text has them.
+    CurlySingle,
     Format(Format, &'static str),
     NoCase,
     NoDecor,
@@ -185,6 +218,7 @@ fn wrap(opened: Opened, children: Vec<Inline>) -> Inline {
     match opened {
         Opened::Format(format, _) => Inline::Format(format, children),
         Opened::Quote | Opened::SingleQuote => Inline::Quoted(children),
+        Opened::CurlySingle => Inline::SingleQuoted(children),
         Opened::NoCase => Inline::NoCase(children),
         Opened::NoDecor | Opened::Root => Inline::Format(Format::NormalStyle, children),
     }

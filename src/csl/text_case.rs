@@ -81,6 +81,7 @@ fn walk(nodes: &mut [Inline], protected: bool, f: &mut dyn FnMut(&mut String, bo
             }
             Inline::Format(_, c)
             | Inline::Quoted(c)
+            | Inline::SingleQuoted(c)
             | Inline::Display(_, c)
             | Inline::Link(_, c)
             | Inline::Cite(_, c)
