@@ -24,6 +24,7 @@ pub fn format_bibliography(style: &Prepared, document: &Document) -> Vec<BibEntr
         let state = CiteState {
             citation_number: decided.and_then(|s| s.citation_number),
             year_suffix: decided.and_then(|s| s.year_suffix),
+            disambiguate: decided.is_some_and(|s| s.disambiguate),
             ..CiteState::default()
         };
         let render_entry = |substitute: Option<String>| {

@@ -51,7 +51,8 @@ pub fn run(style: &Prepared, document: &mut Document) {
     for group in collisions(&renders) {
         let mut members = group;
         if citation.disambiguate_add_names {
-            add_names(&order, &mut states, &mut renders, &members, &render);
+            let expand_given = citation.disambiguate_add_givenname;
+            add_names(&order, &mut states, &mut renders, &members, expand_given, &render);
             members = still_colliding(&renders, &members);
         }
         if citation.disambiguate_add_givenname && !members.is_empty() {
@@ -136,6 +137,7 @@ fn add_names(
     states: &mut [CiteState],
     renders: &mut [String],
     members: &[usize],
+    expand_given: bool,
     render: &dyn Fn(usize, &[CiteState]) -> String,
 ) {
     let most = members
@@ -173,6 +175,48 @@ fn add_names(
             renders[m] = render(m, states);
         }
     }
+    if !expand_given {
+        return;
+    }
+    // Names that only their given names tell apart: as many names as it takes for the full
+    // given names to differ; step 2 then adds only the initials or names needed.
+    let full = |m: usize, states: &[CiteState]| -> String {
+        let mut trial = states.to_vec();
+        trial[m].given_levels = vec![2; most];
+        render(m, &trial)
+    };
+    let colliding = still_colliding(renders, members);
+    let base = colliding
+        .iter()
+        .map(|&m| states[m].extra_names)
+        .min()
+        .unwrap_or(0);
+    let mut open: Vec<usize> = colliding.clone();
+    for extra in base..most {
+        let mut trial = states.to_vec();
+        for &m in &open {
+            trial[m].extra_names = extra;
+        }
+        let fulls: Vec<(usize, String)> = colliding.iter().map(|&m| (m, full(m, &trial))).collect();
+        let unique: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&m| {
+                let mine = &fulls.iter().find(|(o, _)| *o == m).map(|(_, t)| t.clone());
+                fulls.iter().filter(|(o, t)| *o != m && Some(t) == mine.as_ref()).count() == 0
+            })
+            .collect();
+        for &m in &unique {
+            if states[m].extra_names != extra {
+                states[m].extra_names = extra;
+                renders[m] = render(m, states);
+            }
+        }
+        open.retain(|m| !unique.contains(m));
+        if open.is_empty() {
+            break;
+        }
+    }
 }
 
 /// Step 2, by cite: each name in turn gets its initials, then its full given name, kept only
@@ -196,8 +240,9 @@ fn add_given_names(
         most.min(1)
     };
     let top_level = if rule.allows_full_first_names() { 2 } else { 1 };
-    for name in 0..name_count {
-        for level in 1..=top_level {
+    // Initials for each name in turn first, then full given names.
+    for level in 1..=top_level {
+        for name in 0..name_count {
             let colliding = still_colliding(renders, members);
             if colliding.is_empty() {
                 return;
@@ -232,19 +277,23 @@ fn expand_ambiguous_names(
     states: &mut [CiteState],
     rule: DisambiguationRule,
 ) {
+    let family_key = |name: &Name| -> Option<String> {
+        let family = name.family.as_ref()?;
+        Some(match &name.non_dropping_particle {
+            Some(particle) => format!("{particle} {family}"),
+            None => family.clone(),
+        })
+    };
     let mut by_family: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for reference in order {
         for name in first_names(reference) {
-            if let Some(family) = &name.family {
+            if let Some(family) = family_key(name) {
                 let given = name.given.clone().unwrap_or_default();
                 let initials: String = given
                     .split([' ', '-', '.'])
                     .filter_map(|w| w.chars().next())
                     .collect();
-                by_family
-                    .entry(family.clone())
-                    .or_default()
-                    .push((initials, given));
+                by_family.entry(family).or_default().push((initials, given));
             }
         }
     }
