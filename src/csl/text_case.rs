@@ -229,7 +229,7 @@ mod tests {
         );
         assert_eq!(
             cased("the Big Sleep", TextCase::SentenceCase),
-            "The Big Sleep"
+            "The big sleep"
         );
     }
 }
