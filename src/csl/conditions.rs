@@ -71,7 +71,9 @@ pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
         _ => match ctx.reference.get(variable) {
             Some(Value::Text(text)) => !text.is_empty(),
             Some(Value::Names(names)) => !names.is_empty(),
-            Some(Value::Date(_)) => true,
+            Some(Value::Date(date)) => {
+                date.literal.is_some() || date.parts.first().is_some_and(|p| p.year != 0)
+            }
             None => false,
         },
     }

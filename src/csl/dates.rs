@@ -40,6 +40,10 @@ pub fn render_date(ctx: &Ctx, element: &citationberg::Date) -> Vec<Inline> {
         let (parts, delimiter) = layout(ctx, element);
         render_parts(ctx, date, &parts, &delimiter)
     };
+    ctx.note_variable(
+        citationberg::taxonomy::Variable::Date(variable),
+        !is_empty(&body),
+    );
     if is_empty(&body) {
         return Vec::new();
     }

@@ -133,6 +133,14 @@ fn split_particles(name: &mut Name) {
         }
     }
     if let Some(given) = name.given.clone() {
+        if let Some((given_part, suffix)) = given.split_once(",!") {
+            if name.suffix.is_none() {
+                name.suffix = Some(suffix.trim().to_string());
+                name.comma_suffix = true;
+                name.given = Some(given_part.trim().to_string());
+            }
+        }
+        let given = name.given.clone().unwrap_or_default();
         let (given, suffix) = match given.split_once(", ") {
             Some((given, suffix)) if name.suffix.is_none() => {
                 let suffix = suffix.trim_start_matches('!').trim().to_string();

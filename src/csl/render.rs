@@ -84,7 +84,7 @@ fn render_text(ctx: &Ctx, text: &Text) -> Vec<Inline> {
             body
         }
         TextTarget::Macro { name } => match ctx.style.macro_named(name) {
-            Some(found) => render_children(ctx, &found.children, ""),
+            Some(found) => render_macro(ctx, &found.children),
             None => Vec::new(),
         },
         TextTarget::Term { term, form, plural } => ctx
@@ -113,6 +113,21 @@ fn render_text(ctx: &Ctx, text: &Text) -> Vec<Inline> {
         text.display,
         text.quotes,
     )
+}
+
+/// A macro behaves as a group of its own (suppressed when it calls variables and none prints),
+/// and counts, for the group around it, as one variable that printed when it prints anything.
+fn render_macro(ctx: &Ctx, children: &[LayoutRenderingElement]) -> Vec<Inline> {
+    let (called, printed) = (ctx.called.get(), ctx.printed.get());
+    let body = render_children(ctx, children, "");
+    let called_here = ctx.called.get() - called;
+    let printed_here = ctx.printed.get() - printed;
+    let suppressed = called_here > 0 && printed_here == 0;
+    let body = if suppressed { Vec::new() } else { body };
+    let prints = !is_empty(&body);
+    ctx.called.set(called + u32::from(called_here > 0 || prints));
+    ctx.printed.set(printed + u32::from(prints));
+    body
 }
 
 /// Applies a text case, title case only where the item is in English.
