@@ -236,7 +236,8 @@ fn format_citation(
     for (piece, delimiter_before) in pieces {
         if !is_empty(&body) {
             if let Some(d) = delimiter_before {
-                append(&mut body, vec![Inline::text(d)], punct);
+                let delimiter = cite_delimiter(&body, &piece, &d);
+                append(&mut body, delimiter, punct);
             }
         }
         append(&mut body, piece, punct);
@@ -244,13 +245,23 @@ fn format_citation(
     if is_empty(&body) {
         return body;
     }
-    let body = apply_formatting(body, &layout.to_formatting());
-    with_affixes(
-        body,
-        layout.prefix.as_deref(),
-        layout.suffix.as_deref(),
-        punct,
-    )
+    let body = with_affixes(body, layout.prefix.as_deref(), layout.suffix.as_deref(), punct);
+    apply_formatting(body, &layout.to_formatting())
+}
+
+/// The delimiter between two cites, without its punctuation where a cite's own affix already
+/// has some: "2000, and Jones" for a prefix ", and", "one source, Jones" for a suffix ending in a
+/// comma.
+fn cite_delimiter(before: &[Inline], next: &[Inline], delimiter: &str) -> Vec<Inline> {
+    const MARKS: &[char] = &[',', ';', '.', ':'];
+    if super::output::first_char(next).is_some_and(|c| MARKS.contains(&c)) {
+        return Vec::new();
+    }
+    let previous = super::output::last_char(before);
+    if previous == Some(',') && delimiter.starts_with(MARKS) {
+        return vec![Inline::text(delimiter.trim_start_matches(MARKS))];
+    }
+    vec![Inline::text(delimiter)]
 }
 
 /// A cite's output with its own prefix and suffix, marked as cite `index`.
