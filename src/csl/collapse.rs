@@ -177,6 +177,7 @@ fn collapse_years(
         // The first cite in full, the others without their names.
         let mut piece = with_cite_affixes(style, &cites[index], cites[index].output.clone());
         let mut member = index + 1;
+        let mut previous_suffix_only = false;
         while member <= end {
             let cite = &cites[member];
             let suffix_only = matches!(kind, Collapse::YearSuffix | Collapse::YearSuffixRanged)
@@ -205,6 +206,7 @@ fn collapse_years(
                         year_suffix_letters(last)
                     )));
                     member = run_end + 1;
+                    previous_suffix_only = true;
                     continue;
                 }
                 let letter = cite
@@ -217,13 +219,20 @@ fn collapse_years(
                 ));
                 piece.push(Inline::text(letter));
                 member += 1;
+                previous_suffix_only = true;
                 continue;
             }
             let (without_names, _) = render_cite(style, cite.reference, &cite.state, true);
             if !is_empty(&without_names) {
-                piece.push(Inline::text(group_delimiter.clone()));
+                // After a cite with a locator or a run of suffixes, cites are delimited as
+                // groups are.
+                let previous = &cites[member - 1];
+                let strong = previous.input.locator.is_some() || previous_suffix_only;
+                let between = if strong { &after_collapse } else { &group_delimiter };
+                piece.push(Inline::text(between.clone()));
                 piece.extend(with_cite_affixes(style, cite, without_names));
             }
+            previous_suffix_only = false;
             member += 1;
         }
         out.push((piece, delimiter_before));
