@@ -61,6 +61,7 @@ pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
         Variable::Number(NumberVariable::CitationNumber) => ctx.cite.citation_number.is_some(),
         Variable::Number(NumberVariable::FirstReferenceNoteNumber) => ctx.cite.first_note.is_some(),
         Variable::Standard(StandardVariable::YearSuffix) => ctx.cite.year_suffix.is_some(),
+        Variable::Standard(StandardVariable::CitationLabel) => true,
         Variable::Number(NumberVariable::PageFirst) => {
             ctx.reference.get(variable).is_some()
                 || ctx

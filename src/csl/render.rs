@@ -179,6 +179,20 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
                 .map(|n| vec![Inline::text(year_suffix_letters(n))])
                 .unwrap_or_default();
         }
+        Variable::Standard(StandardVariable::CitationLabel) => {
+            let mut label = ctx
+                .reference
+                .text(variable)
+                .map(str::to_string)
+                .unwrap_or_else(|| trigraph(ctx.reference));
+            if !ctx.style.explicit_year_suffix && !ctx.year_suffix_done.get() {
+                if let Some(suffix) = ctx.cite.year_suffix {
+                    ctx.year_suffix_done.set(true);
+                    label.push_str(&year_suffix_letters(suffix));
+                }
+            }
+            return rich::parse(&label);
+        }
         Variable::Number(NumberVariable::PageFirst) => {
             let page = ctx.reference.text(variable).map(str::to_string).or_else(|| {
                 ctx.reference
@@ -234,6 +248,48 @@ fn link_target(variable: Variable, text: &str) -> String {
         }
         _ => text.to_string(),
     }
+}
+
+/// citeproc-js's default citation label, "Aaaa00:AaAa00:AAAA00": four letters of one author's
+/// family name, two of each of two or three, one of each of the first four; then the year's
+/// last two digits.
+pub(super) fn trigraph(reference: &super::reference::Reference) -> String {
+    use citationberg::taxonomy::{DateVariable, NameVariable};
+    let names = [NameVariable::Author, NameVariable::Editor, NameVariable::Translator]
+        .into_iter()
+        .find_map(|v| reference.names(v))
+        .unwrap_or(&[]);
+    let families: Vec<String> = names
+        .iter()
+        .filter_map(|n| n.family.clone().or_else(|| n.literal.clone()))
+        .map(|f| f.chars().filter(|c| c.is_alphanumeric()).collect())
+        .collect();
+    let take = match families.len() {
+        0 => 0,
+        1 => 4,
+        2 | 3 => 2,
+        _ => 1,
+    };
+    let mut label: String = families
+        .iter()
+        .take(4)
+        .map(|f| f.chars().take(take).collect::<String>())
+        .collect();
+    if label.is_empty() {
+        label = reference
+            .text(Variable::Standard(StandardVariable::Title))
+            .map(|t| t.chars().filter(|c| c.is_alphanumeric()).take(4).collect())
+            .unwrap_or_default();
+    }
+    if let Some(year) = reference
+        .date(DateVariable::Issued)
+        .and_then(|d| d.parts.first())
+        .map(|p| p.year)
+        .filter(|&y| y != 0)
+    {
+        label.push_str(&format!("{:02}", year.rem_euclid(100)));
+    }
+    label
 }
 
 /// 1 → "a", 26 → "z", 27 → "aa".

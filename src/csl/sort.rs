@@ -73,6 +73,11 @@ fn variable_key(
             .map(|n| KeyValue::Number(n as i64))
             .unwrap_or(KeyValue::Missing);
     }
+    if variable == Variable::Standard(citationberg::taxonomy::StandardVariable::CitationLabel)
+        && reference.get(variable).is_none()
+    {
+        return text_key(&super::render::trigraph(reference));
+    }
     match reference.get(variable) {
         None => KeyValue::Missing,
         Some(Value::Date(date)) => KeyValue::Text(dates::sort_key(date)),
