@@ -169,12 +169,25 @@ fn has_explicit_form(part: &DatePart) -> bool {
 
 fn render_parts(ctx: &Ctx, date: &Date, parts: &[PartFormat], delimiter: &str) -> Vec<Inline> {
     let start = date.parts[0];
-    let end = date
-        .parts
-        .get(1)
-        .copied()
-        .filter(|end| *end != start && end.year != 0);
     let season = date.season;
+    if date.parts.get(1).is_some_and(|end| end.year == 0) {
+        // An open range: "1987–".
+        let pieces = parts
+            .iter()
+            .map(|part| render_part(ctx, part, &start, season))
+            .collect();
+        let mut out = join(pieces, delimiter, ctx.punctuation_in_quote());
+        let range_delimiter = parts
+            .iter()
+            .find(|p| p.name == DatePartName::Year)
+            .and_then(|p| p.range_delimiter.clone())
+            .unwrap_or_else(|| "\u{2013}".to_string());
+        if !is_empty(&out) {
+            out.push(Inline::text(range_delimiter));
+        }
+        return out;
+    }
+    let end = date.parts.get(1).copied().filter(|end| *end != start && end.year != 0);
     let Some(end) = end else {
         let pieces = parts
             .iter()

@@ -203,10 +203,17 @@ pub fn date(value: &Json) -> Option<Date> {
             let numbers: Vec<Option<i64>> = values.iter().map(number).collect();
             let year = numbers.first().copied().flatten();
             let Some(year) = year else { continue };
+            // An open range ends in a year 0: kept, so that "1987–" prints.
+            if year == 0 && date.parts.len() == 1 {
+                date.parts.push(DateParts::default());
+                continue;
+            }
+            // Seasons are 13–16, or 21–24 as citeproc-js also reads them.
             let month = numbers
                 .get(1)
                 .copied()
                 .flatten()
+                .map(|m| if (21..=24).contains(&m) { m - 8 } else { m })
                 .filter(|m| (1..=16).contains(m));
             let day = numbers
                 .get(2)

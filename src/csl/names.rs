@@ -7,7 +7,7 @@ use citationberg::{
     DelimiterBehavior, DemoteNonDroppingParticle, LayoutRenderingElement, Name as NameElement,
     NameAnd, NameAsSortOrder, NameForm, NameLabelPosition, NameOptions, NamePart, Names, TermForm,
 };
-use citationberg::{ToAffixes, ToFormatting};
+use citationberg::{TextCase, ToAffixes, ToFormatting};
 
 use super::context::{Ctx, Mode, Position};
 use super::output::{is_empty, join, plain, with_affixes, Inline};
@@ -483,7 +483,16 @@ fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline
         }
         let mut body = rich::parse(text);
         if let Some(part) = piece.part {
-            if let (Some(case), true) = (part.text_case, piece.cased) {
+            // Title case leaves particles alone ("John von Doe").
+            let particle = piece
+                .text
+                .is_some_and(|t| t.chars().next().is_some_and(char::is_lowercase));
+            let skip = particle
+                && matches!(
+                    part.text_case,
+                    Some(TextCase::TitleCase | TextCase::CapitalizeAll | TextCase::CapitalizeFirst)
+                );
+            if let (Some(case), true, false) = (part.text_case, piece.cased, skip) {
                 case_for_item(ctx, &mut body, case);
             }
             body = apply_formatting(body, &part.formatting);

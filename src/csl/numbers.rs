@@ -289,7 +289,8 @@ fn range(segment: &str, format: Option<citationberg::PageRangeFormat>, delimiter
     } else if roman(start) && roman(end) {
         format!("{start}{delimiter}{end}")
     } else {
-        return segment.to_string();
+        // Not a range of like numbers: kept, with the spaces around its hyphen dropped.
+        format!("{start}-{end}")
     };
     format!("{lead}{body}{trail}")
 }

@@ -97,6 +97,7 @@ fn title(nodes: &mut [Inline]) {
     walk(nodes, false, &mut |t, _| total_words += words(t).len());
     let mut index = 0;
     let mut sentence_start = true;
+    let mut after_period = false;
     walk(nodes, false, &mut |t, protected| {
         let mut out = String::with_capacity(t.len());
         let mut last = 0;
@@ -111,8 +112,9 @@ fn title(nodes: &mut [Inline]) {
             if protected {
                 out.push_str(word);
             } else {
-                out.push_str(&title_word(word, sentence_start || is_last));
+                out.push_str(&title_word(word, sentence_start || is_last, after_period));
             }
+            after_period = word.ends_with('.');
             sentence_start = false;
             index += 1;
             last = end;
@@ -131,29 +133,33 @@ fn ends_sentence(between: &str) -> bool {
     trimmed.ends_with([':', '?', '!']) || (trimmed.ends_with('.') && between.ends_with(' '))
 }
 
-fn title_word(word: &str, edge: bool) -> String {
-    let lower = word.to_lowercase();
-    if !edge && STOP_WORDS.contains(&lower.as_str()) {
-        return if word.chars().skip(1).any(char::is_uppercase) {
-            word.to_string()
-        } else {
-            lower
-        };
-    }
-    if word.chars().any(char::is_uppercase) {
-        return word.to_string();
-    }
-    // "out-of-fashion" → "Out-of-Fashion": each part as a word, stop words and single
-    // letters after a hyphen left alone.
+fn title_word(word: &str, edge: bool, after_period: bool) -> String {
+    // Each part of "out-of-fashion" is a word: stop words and single letters inside the
+    // compound stay lowercase, parts with capitals of their own stay as written.
     let mut out = String::with_capacity(word.len());
     for (index, part) in word.split('-').enumerate() {
         if index > 0 {
             out.push('-');
         }
-        let keep = index > 0 && (STOP_WORDS.contains(&part) || part.chars().count() < 2);
+        let lower = part.to_lowercase();
+        let stop = STOP_WORDS.contains(&lower.as_str());
+        let first_upper = part.chars().next().is_some_and(char::is_uppercase);
+        if part.chars().skip(1).any(char::is_uppercase) || (first_upper && (!stop || after_period)) {
+            out.push_str(part);
+            continue;
+        }
+        let keep_lower = if index == 0 {
+            stop && !edge
+        } else {
+            stop || part.chars().count() < 2
+        };
+        if keep_lower {
+            out.push_str(&lower);
+            continue;
+        }
         let mut chars = part.chars();
         match chars.next() {
-            Some(first) if !keep && is_latin_letter(first) => {
+            Some(first) if is_latin_letter(first) => {
                 out.extend(first.to_uppercase());
                 out.push_str(chars.as_str());
             }
