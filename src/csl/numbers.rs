@@ -74,9 +74,12 @@ fn is_plural(value: &str) -> bool {
     if value.contains("\\-") {
         return false;
     }
+    let roman = |n: &str| !n.is_empty() && n.chars().all(|c| "ivxlcdmIVXLCDM".contains(c));
     let numbers = split_numbers(value)
         .iter()
-        .filter(|t| matches!(t, Token::Number(n) if n.chars().any(|c| c.is_ascii_digit())))
+        .filter(|t| {
+            matches!(t, Token::Number(n) if n.chars().any(|c| c.is_ascii_digit()) || roman(n))
+        })
         .count();
     numbers > 1 || value.contains(" and ")
 }

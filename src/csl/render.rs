@@ -80,7 +80,11 @@ fn render_text(ctx: &Ctx, text: &Text) -> Vec<Inline> {
     let mut body = match &text.target {
         TextTarget::Variable { var, form } => {
             let body = variable_text(ctx, *var, *form);
-            ctx.note_variable(*var, !is_empty(&body));
+            // year-suffix is the processor's, not the item's: a group does not vanish for
+            // lack of it (APA's "(n.d.-a)").
+            if *var != Variable::Standard(StandardVariable::YearSuffix) || !is_empty(&body) {
+                ctx.note_variable(*var, !is_empty(&body));
+            }
             body
         }
         TextTarget::Macro { name } => match ctx.style.macro_named(name) {
