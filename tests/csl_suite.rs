@@ -105,12 +105,55 @@ fn citations(sections: &HashMap<String, String>, references: &[Reference]) -> Ve
                 .filter(|&n| n > 0);
             list.push((id, CitationInput { items, note_number }));
         }
-        // A later citation with the same id replaces an earlier one.
+        // Each entry is [citation, citations before it, citations after it], as citeproc-js
+        // takes them: the last entry says the document's final order and note numbers. A
+        // later citation with the same id replaces an earlier one.
+        let mut by_id: HashMap<String, CitationInput> = HashMap::new();
+        for (id, citation) in &list {
+            if let Some(id) = id {
+                by_id.insert(id.clone(), citation.clone());
+            }
+        }
+        let last = parsed.as_array().and_then(|entries| entries.last());
+        let order: Option<Vec<(String, Option<u32>)>> = last.and_then(|entry| {
+            let pairs = |index: usize| -> Vec<(String, Option<u32>)> {
+                entry
+                    .get(index)
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|pair| {
+                        let id = pair.get(0)?.as_str()?.to_string();
+                        let note = pair.get(1).and_then(Json::as_u64).map(|n| n as u32);
+                        Some((id, note))
+                    })
+                    .collect()
+            };
+            let (this_id, this) = list.last()?;
+            let mut order = pairs(1);
+            order.push((this_id.clone()?, this.note_number));
+            order.extend(pairs(2));
+            Some(order)
+        });
         let mut kept = Vec::new();
-        for (index, (id, citation)) in list.iter().enumerate() {
-            let replaced = id.is_some() && list[index + 1..].iter().any(|(later, _)| later == id);
-            if !replaced {
-                kept.push(citation.clone());
+        match order {
+            Some(order) if order.iter().all(|(id, _)| by_id.contains_key(id)) => {
+                for (id, note) in order {
+                    let mut citation = by_id[&id].clone();
+                    if note.is_some_and(|n| n > 0) {
+                        citation.note_number = note;
+                    }
+                    kept.push(citation);
+                }
+            }
+            _ => {
+                for (index, (id, citation)) in list.iter().enumerate() {
+                    let replaced =
+                        id.is_some() && list[index + 1..].iter().any(|(later, _)| later == id);
+                    if !replaced {
+                        kept.push(citation.clone());
+                    }
+                }
             }
         }
         return kept;
