@@ -331,7 +331,20 @@ fn render_name(
     index: usize,
 ) -> (Vec<Inline>, bool) {
     if ctx.mode == Mode::Sort {
-        return (vec![Inline::text(sort_key(ctx, name))], true);
+        // A macro's names sort as the style prints them: initials stay initials.
+        let mut shown = name.clone();
+        if let Some(given) = &name.given {
+            shown.given = Some(initials(
+                given,
+                options.initialize_with,
+                options.initialize,
+                ctx,
+            ));
+        }
+        if options.form == NameForm::Short {
+            shown.given = None;
+        }
+        return (vec![Inline::text(sort_key(ctx, &shown))], true);
     }
     let family_part = element.name_part_family();
     let given_part = element.name_part_given();
