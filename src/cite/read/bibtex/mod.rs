@@ -1,0 +1,3 @@
+//! BibTeX and biblatex files, read as Pandoc reads them.
+
+pub mod latex;
