@@ -10,6 +10,8 @@ pub mod bibtex;
 pub mod json;
 pub mod rich;
 
+#[cfg(test)]
+mod corpus_tests;
 
 use std::ops::Range;
 
