@@ -5,9 +5,11 @@
 //! Where Pandoc loses data or keeps what no style can use, this reader departs from it, and
 //! says so here: `issue` is kept when there is no `number`; a DOI loses its `https://doi.org/`
 //! or `doi:` prefix (a short DOI `10/abc` stays whole); a `\url{…}` in `url` or `howpublished`
-//! is the URL; `@misc` and unknown types are `document` (Pandoc writes an empty type);
-//! `@conference` is `paper-conference`, `@standard` `standard` and `@performance` `performance`
-//! (CSL 1.0.2's types).
+//! is the URL; biblatex's `location` is the `publisher-place` as `address` is; `month = {April}`
+//! is April; a `language` other than English (without a `langid`) keeps titles as written;
+//! `@misc` and unknown types are `document` (Pandoc writes an empty type); `@conference` is
+//! `paper-conference`, `@standard` `standard` and `@performance` `performance` (CSL 1.0.2's
+//! types); `booktitle` is read for the parts of books only, as Pandoc does.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -86,10 +88,9 @@ impl Fields<'_> {
         };
         for note in notes {
             self.warnings.push(ReadWarning {
-                message: format!("in `{}`, `{name}`: {note}", self.entry.key),
+                message: format!("in `{}`, `{name}`: {}", self.entry.key, note.message),
                 span: field.span.clone(),
-                hint: "write `\\%` for a percent sign; a command LaTeX does not define is left as its text"
-                    .into(),
+                hint: note.hint.into(),
             });
         }
         (!converted.inlines.is_empty()).then_some(converted.inlines)

@@ -2,7 +2,7 @@
 //! `\ifmmode`, and what to do with a command this reader does not know.
 
 use super::symbols::{accent, compose, control_symbol, text_symbol};
-use super::{declare, Parser, Runs, Stop};
+use super::{declare, Note, Parser, Runs, Stop};
 use crate::cite::read::rich::{to_plain, Inline, Style};
 
 impl Parser<'_> {
@@ -111,14 +111,20 @@ impl Parser<'_> {
             | "textcite" | "autocite" | "footcite" => {
                 self.optional_argument();
                 let keys = self.verbatim_argument();
-                self.notes.push(format!(
-                    "`\\{name}{{{keys}}}` cites from inside a reference: left out"
-                ));
+                self.notes.push(Note {
+                    message: format!(
+                        "`\\{name}{{{keys}}}` cites from inside a reference: left out"
+                    ),
+                    hint: "write what it should print instead, or leave it out",
+                });
             }
             _ => {
-                self.notes.push(format!(
+                self.notes.push(Note {
+                    message: format!(
                     "`\\{name}` is a LaTeX command this reader does not know: its text was kept"
-                ));
+                ),
+                    hint: "brief reads no `\\newcommand`s: write the text it should print",
+                });
                 while self.peek() == Some('{') {
                     let argument = self.argument();
                     runs.extend(argument);

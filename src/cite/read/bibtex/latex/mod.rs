@@ -26,7 +26,15 @@ const MAX_DEPTH: usize = 128;
 #[derive(Debug, Default)]
 pub struct Converted {
     pub inlines: Vec<Inline>,
-    pub notes: Vec<String>,
+    /// What LaTeX made of the text that the author may not expect, and what to do about it.
+    pub notes: Vec<Note>,
+}
+
+/// Something LaTeX does with a value that its author should hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub message: String,
+    pub hint: &'static str,
 }
 
 /// Reads the LaTeX of a value (its outer delimiters already removed).
@@ -45,8 +53,8 @@ pub fn convert(raw: &str) -> Converted {
 }
 
 /// A URL, DOI or other verbatim value: braces and a `\url{…}` (or `\href{…}{…}`'s address)
-/// around it removed, and `\_`, `\%`, `\#`, `\&`, `\~`, `\$` read as the character, since a
-/// backslash cannot be part of a link.
+/// around it removed, `\_`, `\%`, `\#`, `\&`, `\~`, `\$` read as the character (a backslash
+/// cannot be part of a link), and white space dropped (a link wrapped across lines).
 pub fn verbatim(raw: &str) -> String {
     let mut text = raw.trim();
     for command in ["\\url", "\\href", "\\nolinkurl", "\\doi"] {
@@ -98,7 +106,7 @@ struct Parser<'a> {
     src: &'a str,
     pos: usize,
     depth: usize,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 }
 
 /// Text being built: the finished runs, the current text, and the declarations (`\em`) that
@@ -266,10 +274,13 @@ impl Parser<'_> {
         let end = rest.find('\n').unwrap_or(rest.len());
         let dropped = rest[..end].trim();
         if !dropped.is_empty() {
-            self.notes.push(format!(
-                "`%` starts a LaTeX comment, so “{}” was left out",
-                shorten(dropped)
-            ));
+            self.notes.push(Note {
+                message: format!(
+                    "`%` starts a LaTeX comment, so “{}” was left out",
+                    shorten(dropped)
+                ),
+                hint: "write `\\%` for a percent sign",
+            });
         }
         self.pos += end;
         if self.peek() == Some('\n') {
@@ -465,14 +476,14 @@ mod tests {
         let converted = convert("Fifty % off\nnext");
         assert_eq!(to_rich_text(&converted.inlines), "Fifty next");
         assert!(
-            converted.notes[0].contains("“off” was left out"),
+            converted.notes[0].message.contains("“off” was left out"),
             "{:?}",
             converted.notes
         );
         let converted = convert(r"\foo{bar} baz \noopsort{a}Sorted");
         assert_eq!(to_rich_text(&converted.inlines), "bar baz Sorted");
         assert!(
-            converted.notes[0].contains(r"`\foo`"),
+            converted.notes[0].message.contains(r"`\foo`"),
             "{:?}",
             converted.notes
         );
