@@ -8,6 +8,7 @@ pub mod cache;
 pub mod csl_json;
 pub mod html;
 pub mod locales;
+pub mod read;
 pub mod references;
 pub mod self_cite;
 mod style;
