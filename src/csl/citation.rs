@@ -247,7 +247,12 @@ fn format_citation(
     if is_empty(&body) {
         return body;
     }
-    let body = with_affixes(body, layout.prefix.as_deref(), layout.suffix.as_deref(), punct);
+    let body = with_affixes(
+        body,
+        layout.prefix.as_deref(),
+        layout.suffix.as_deref(),
+        punct,
+    );
     apply_formatting(body, &layout.to_formatting())
 }
 

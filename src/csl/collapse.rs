@@ -228,7 +228,11 @@ fn collapse_years(
                 // groups are.
                 let previous = &cites[member - 1];
                 let strong = previous.input.locator.is_some() || previous_suffix_only;
-                let between = if strong { &after_collapse } else { &group_delimiter };
+                let between = if strong {
+                    &after_collapse
+                } else {
+                    &group_delimiter
+                };
                 piece.push(Inline::text(between.clone()));
                 piece.extend(with_cite_affixes(style, cite, without_names));
             }

@@ -187,7 +187,11 @@ fn render_parts(ctx: &Ctx, date: &Date, parts: &[PartFormat], delimiter: &str) -
         }
         return out;
     }
-    let end = date.parts.get(1).copied().filter(|end| *end != start && end.year != 0);
+    let end = date
+        .parts
+        .get(1)
+        .copied()
+        .filter(|end| *end != start && end.year != 0);
     let Some(end) = end else {
         let pieces = parts
             .iter()

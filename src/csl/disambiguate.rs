@@ -52,7 +52,14 @@ pub fn run(style: &Prepared, document: &mut Document) {
         let mut members = group;
         if citation.disambiguate_add_names {
             let expand_given = citation.disambiguate_add_givenname;
-            add_names(&order, &mut states, &mut renders, &members, expand_given, &render);
+            add_names(
+                &order,
+                &mut states,
+                &mut renders,
+                &members,
+                expand_given,
+                &render,
+            );
             members = still_colliding(&renders, &members);
         }
         if citation.disambiguate_add_givenname && !members.is_empty() {
@@ -203,7 +210,11 @@ fn add_names(
             .copied()
             .filter(|&m| {
                 let mine = &fulls.iter().find(|(o, _)| *o == m).map(|(_, t)| t.clone());
-                fulls.iter().filter(|(o, t)| *o != m && Some(t) == mine.as_ref()).count() == 0
+                fulls
+                    .iter()
+                    .filter(|(o, t)| *o != m && Some(t) == mine.as_ref())
+                    .count()
+                    == 0
             })
             .collect();
         for &m in &unique {

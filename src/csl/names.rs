@@ -353,7 +353,10 @@ fn render_name(
             (Some(alias), false) => alias,
             _ => literal,
         };
-        return (styled(ctx, family_part, &[piece(Some(shown), family_part)]), false);
+        return (
+            styled(ctx, family_part, &[piece(Some(shown), family_part)]),
+            false,
+        );
     }
     let level = ctx.cite.given_levels.get(index).copied().unwrap_or(0);
     let mut form = options.form;
@@ -384,7 +387,10 @@ fn render_name(
     };
     let demote = ctx.style.csl.settings.demote_non_dropping_particle;
 
-    let family_pieces = [piece(non_dropping, family_part), piece(Some(family), family_part)];
+    let family_pieces = [
+        piece(non_dropping, family_part),
+        piece(Some(family), family_part),
+    ];
     if form == NameForm::Short {
         return (styled(ctx, family_part, &family_pieces), false);
     }
@@ -561,7 +567,7 @@ pub fn initials(given: &str, initialize_with: Option<&str>, initialize: bool, ct
                     continue;
                 }
                 let as_is = (single && upper) || had_period;
-                if !as_is && !(initialize && upper) {
+                if !(as_is || initialize && upper) {
                     // A full word, kept: a space before it unless a hyphen joins it.
                     if joined_by_hyphen {
                         out.truncate(out.trim_end().len());

@@ -77,9 +77,9 @@ fn is_plural(value: &str) -> bool {
     let roman = |n: &str| !n.is_empty() && n.chars().all(|c| "ivxlcdmIVXLCDM".contains(c));
     let numbers = split_numbers(value)
         .iter()
-        .filter(|t| {
-            matches!(t, Token::Number(n) if n.chars().any(|c| c.is_ascii_digit()) || roman(n))
-        })
+        .filter(
+            |t| matches!(t, Token::Number(n) if n.chars().any(|c| c.is_ascii_digit()) || roman(n)),
+        )
         .count();
     numbers > 1 || value.contains(" and ")
 }
@@ -287,9 +287,9 @@ fn range(segment: &str, format: Option<citationberg::PageRangeFormat>, delimiter
             }
             None => format!("{start}{delimiter}{end}"),
         }
-    } else if numeric(start) && numeric(end) && prefix(end).is_empty() && format.is_none() {
-        format!("{start}{delimiter}{end}")
-    } else if roman(start) && roman(end) {
+    } else if (numeric(start) && numeric(end) && prefix(end).is_empty() && format.is_none())
+        || (roman(start) && roman(end))
+    {
         format!("{start}{delimiter}{end}")
     } else {
         // Not a range of like numbers: kept, with the spaces around its hyphen dropped.

@@ -419,18 +419,24 @@ fn write_html(nodes: &[Inline], quotes: &QuoteMarks, state: &mut HtmlState, out:
                     Some(parent_single) => !parent_single,
                 };
                 let saved = state.quote_single;
-                out.push_str(if single { &quotes.open_inner } else { &quotes.open });
+                out.push_str(if single {
+                    &quotes.open_inner
+                } else {
+                    &quotes.open
+                });
                 state.quote_single = Some(single);
                 write_html(children, quotes, state, out);
                 state.quote_single = saved;
-                out.push_str(if single { &quotes.close_inner } else { &quotes.close });
+                out.push_str(if single {
+                    &quotes.close_inner
+                } else {
+                    &quotes.close
+                });
             }
             Inline::NoCase(children)
             | Inline::Link(_, children)
             | Inline::Cite(_, children)
-            | Inline::Term(children) => {
-                write_html(children, quotes, state, out)
-            }
+            | Inline::Term(children) => write_html(children, quotes, state, out),
             Inline::Display(display, children) => {
                 let class = match display {
                     Display::Block => "csl-block",
@@ -467,12 +473,29 @@ fn escape_into(text: &str, out: &mut String) {
 /// them: in `<sup>`.
 fn superscript_base(c: char) -> Option<char> {
     const PAIRS: &[(char, char)] = &[
-        ('\u{00aa}', 'a'), ('\u{00b2}', '2'), ('\u{00b3}', '3'), ('\u{00b9}', '1'),
-        ('\u{00ba}', 'o'), ('\u{02b0}', 'h'), ('\u{02b3}', 'r'), ('\u{02e2}', 's'),
-        ('\u{1d48}', 'd'), ('\u{1d49}', 'e'), ('\u{1d57}', 't'), ('\u{1d50}', 'm'),
-        ('\u{207f}', 'n'), ('\u{1d52}', 'o'), ('\u{02e1}', 'l'), ('\u{1d4d}', 'g'),
-        ('\u{2070}', '0'), ('\u{2074}', '4'), ('\u{2075}', '5'), ('\u{2076}', '6'),
-        ('\u{2077}', '7'), ('\u{2078}', '8'), ('\u{2079}', '9'),
+        ('\u{00aa}', 'a'),
+        ('\u{00b2}', '2'),
+        ('\u{00b3}', '3'),
+        ('\u{00b9}', '1'),
+        ('\u{00ba}', 'o'),
+        ('\u{02b0}', 'h'),
+        ('\u{02b3}', 'r'),
+        ('\u{02e2}', 's'),
+        ('\u{1d48}', 'd'),
+        ('\u{1d49}', 'e'),
+        ('\u{1d57}', 't'),
+        ('\u{1d50}', 'm'),
+        ('\u{207f}', 'n'),
+        ('\u{1d52}', 'o'),
+        ('\u{02e1}', 'l'),
+        ('\u{1d4d}', 'g'),
+        ('\u{2070}', '0'),
+        ('\u{2074}', '4'),
+        ('\u{2075}', '5'),
+        ('\u{2076}', '6'),
+        ('\u{2077}', '7'),
+        ('\u{2078}', '8'),
+        ('\u{2079}', '9'),
     ];
     PAIRS.iter().find(|(s, _)| *s == c).map(|(_, b)| *b)
 }

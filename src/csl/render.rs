@@ -129,7 +129,8 @@ fn render_macro(ctx: &Ctx, children: &[LayoutRenderingElement]) -> Vec<Inline> {
     let suppressed = called_here > 0 && printed_here == 0;
     let body = if suppressed { Vec::new() } else { body };
     let prints = !is_empty(&body);
-    ctx.called.set(called + u32::from(called_here > 0 || prints));
+    ctx.called
+        .set(called + u32::from(called_here > 0 || prints));
     ctx.printed.set(printed + u32::from(prints));
     body
 }
@@ -198,11 +199,15 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
             return rich::parse(&label);
         }
         Variable::Number(NumberVariable::PageFirst) => {
-            let page = ctx.reference.text(variable).map(str::to_string).or_else(|| {
-                ctx.reference
-                    .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
-                    .and_then(numbers::first_page)
-            });
+            let page = ctx
+                .reference
+                .text(variable)
+                .map(str::to_string)
+                .or_else(|| {
+                    ctx.reference
+                        .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
+                        .and_then(numbers::first_page)
+                });
             return page.map(|p| rich::parse(&p)).unwrap_or_default();
         }
         Variable::Page(_) => {
@@ -259,10 +264,14 @@ fn link_target(variable: Variable, text: &str) -> String {
 /// last two digits.
 pub(super) fn trigraph(reference: &super::reference::Reference) -> String {
     use citationberg::taxonomy::{DateVariable, NameVariable};
-    let names = [NameVariable::Author, NameVariable::Editor, NameVariable::Translator]
-        .into_iter()
-        .find_map(|v| reference.names(v))
-        .unwrap_or(&[]);
+    let names = [
+        NameVariable::Author,
+        NameVariable::Editor,
+        NameVariable::Translator,
+    ]
+    .into_iter()
+    .find_map(|v| reference.names(v))
+    .unwrap_or(&[]);
     let families: Vec<String> = names
         .iter()
         .filter_map(|n| n.family.clone().or_else(|| n.literal.clone()))

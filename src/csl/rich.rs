@@ -40,9 +40,8 @@ pub fn parse(text: &str) -> Vec<Inline> {
             let before = buffer.chars().last().or_else(|| last_char_of(&stack));
             let after = rest[c.len_utf8()..].chars().next();
             let top_is_quote = stack.last().is_some_and(|(open, _)| *open == Opened::Quote);
-            let closes = top_is_quote
-                && c != '\u{201c}'
-                && before.is_some_and(|b| !b.is_whitespace());
+            let closes =
+                top_is_quote && c != '\u{201c}' && before.is_some_and(|b| !b.is_whitespace());
             let opens = !closes
                 && c != '\u{201d}'
                 && after.is_some_and(|a| !a.is_whitespace())
@@ -65,7 +64,11 @@ pub fn parse(text: &str) -> Vec<Inline> {
             rest = &rest[c.len_utf8()..];
             continue;
         }
-        if c == '\u{2019}' && stack.last().is_some_and(|(open, _)| *open == Opened::CurlySingle) {
+        if c == '\u{2019}'
+            && stack
+                .last()
+                .is_some_and(|(open, _)| *open == Opened::CurlySingle)
+        {
             let after = rest[c.len_utf8()..].chars().next();
             if after.is_none_or(|a| !a.is_alphanumeric()) {
                 flush(&mut buffer, &mut stack);
@@ -81,7 +84,9 @@ pub fn parse(text: &str) -> Vec<Inline> {
             let after = rest[1..].chars().next();
             let opens = before.is_none_or(|b| b.is_whitespace() || "([{\u{201c}".contains(b))
                 && after.is_some_and(|a| a.is_alphanumeric());
-            let in_single = stack.last().is_some_and(|(open, _)| *open == Opened::SingleQuote);
+            let in_single = stack
+                .last()
+                .is_some_and(|(open, _)| *open == Opened::SingleQuote);
             let closes = in_single
                 && before.is_some_and(|b| !b.is_whitespace())
                 && after.is_none_or(|a| !a.is_alphanumeric());
@@ -107,7 +112,10 @@ pub fn parse(text: &str) -> Vec<Inline> {
         let Some((_, parent)) = stack.last_mut() else {
             break;
         };
-        if matches!(opened, Opened::Quote | Opened::SingleQuote | Opened::CurlySingle) {
+        if matches!(
+            opened,
+            Opened::Quote | Opened::SingleQuote | Opened::CurlySingle
+        ) {
             let mark = match opened {
                 Opened::Quote => "\"",
                 Opened::CurlySingle => "\u{2018}",

@@ -76,9 +76,10 @@ fn walk(nodes: &mut [Inline], protected: bool, f: &mut dyn FnMut(&mut String, bo
         match node {
             Inline::Text(text) => f(text, protected),
             Inline::NoCase(children) => walk(children, true, f),
-            Inline::Format(Format::SmallCaps | Format::Superscript | Format::Subscript, children) => {
-                walk(children, true, f)
-            }
+            Inline::Format(
+                Format::SmallCaps | Format::Superscript | Format::Subscript,
+                children,
+            ) => walk(children, true, f),
             Inline::Format(_, c)
             | Inline::Quoted(c)
             | Inline::SingleQuoted(c)
@@ -144,7 +145,8 @@ fn title_word(word: &str, edge: bool, after_period: bool) -> String {
         let lower = part.to_lowercase();
         let stop = STOP_WORDS.contains(&lower.as_str());
         let first_upper = part.chars().next().is_some_and(char::is_uppercase);
-        if part.chars().skip(1).any(char::is_uppercase) || (first_upper && (!stop || after_period)) {
+        if part.chars().skip(1).any(char::is_uppercase) || (first_upper && (!stop || after_period))
+        {
             out.push_str(part);
             continue;
         }
