@@ -313,9 +313,11 @@ fn expand_ambiguous_names(
             if !rule.allows_multiple_names() && position > 0 {
                 break;
             }
-            let Some(family) = &name.family else { continue };
+            let Some(family) = family_key(name) else {
+                continue;
+            };
             let given = name.given.clone().unwrap_or_default();
-            let Some(others) = by_family.get(family) else {
+            let Some(others) = by_family.get(&family) else {
                 continue;
             };
             let other_given = others.iter().any(|(_, g)| *g != given);
@@ -327,10 +329,14 @@ fn expand_ambiguous_names(
                 .filter_map(|w| w.chars().next())
                 .collect();
             let same_initials = others.iter().any(|(i, g)| *i == initials && *g != given);
-            let level = if same_initials && rule.allows_full_first_names() {
-                2
-            } else {
-                1
+            let other_initials = others.iter().any(|(i, _)| *i != initials);
+            // Initials are added only where they tell this name from every other one of the
+            // family; full names where initials would not.
+            let level = match (same_initials, rule.allows_full_first_names()) {
+                (true, true) => 2,
+                (true, false) => continue,
+                (false, _) if other_initials => 1,
+                (false, _) => continue,
             };
             let levels = &mut states[index].given_levels;
             if levels.len() <= position {
