@@ -24,6 +24,12 @@ pub fn reference(item: &Json) -> Result<Reference, String> {
         .unwrap_or(citationberg::taxonomy::Kind::Document);
     let mut reference = Reference::new(id, kind);
     for (key, value) in fields {
+        // Zotero's older names for the short forms.
+        let key = match key.as_str() {
+            "journalAbbreviation" => "container-title-short",
+            "shortTitle" => "title-short",
+            other => other,
+        };
         let Some(variable) = variable(key) else {
             continue;
         };
