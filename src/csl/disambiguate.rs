@@ -295,8 +295,9 @@ fn expand_ambiguous_names(
             None => family.clone(),
         })
     };
-    let mut by_family: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for reference in order {
+    // Names of other references only: two Oblingers of one work are no ambiguity.
+    let mut by_family: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
+    for (index, reference) in order.iter().enumerate() {
         for name in first_names(reference) {
             if let Some(family) = family_key(name) {
                 let given = name.given.clone().unwrap_or_default();
@@ -304,7 +305,10 @@ fn expand_ambiguous_names(
                     .split([' ', '-', '.'])
                     .filter_map(|w| w.chars().next())
                     .collect();
-                by_family.entry(family).or_default().push((initials, given));
+                by_family
+                    .entry(family)
+                    .or_default()
+                    .push((index, initials, given));
             }
         }
     }
@@ -317,9 +321,14 @@ fn expand_ambiguous_names(
                 continue;
             };
             let given = name.given.clone().unwrap_or_default();
-            let Some(others) = by_family.get(&family) else {
+            let Some(all) = by_family.get(&family) else {
                 continue;
             };
+            let others: Vec<(String, String)> = all
+                .iter()
+                .filter(|(from, _, _)| *from != index)
+                .map(|(_, i, g)| (i.clone(), g.clone()))
+                .collect();
             let other_given = others.iter().any(|(_, g)| *g != given);
             if !other_given {
                 continue;

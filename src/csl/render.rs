@@ -232,6 +232,11 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
         _ => ctx.reference.text(variable),
     };
     match value {
+        // A numeric range in a number variable gets its dash, as `cs:number` gives it.
+        Some(text) if matches!(variable, Variable::Number(_)) && numbers::is_numeric(text) => {
+            vec![Inline::text(text.replace('-', "\u{2013}"))]
+        }
+        Some(text) if matches!(variable, Variable::Number(_)) => vec![Inline::text(text)],
         Some(text) if !text.is_empty() => {
             let mut nodes = rich::parse(text);
             if matches!(
