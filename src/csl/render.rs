@@ -21,11 +21,24 @@ pub fn render_children(
     elements: &[LayoutRenderingElement],
     delimiter: &str,
 ) -> Vec<Inline> {
-    let pieces = elements
-        .iter()
-        .map(|element| render(ctx, element))
-        .collect();
+    let mut pieces = Vec::new();
+    collect_pieces(ctx, elements, &mut pieces);
     join(pieces, delimiter, ctx.punctuation_in_quote())
+}
+
+/// Each element's output; a `cs:choose` contributes its branch's elements one by one, so the
+/// enclosing group's delimiter falls between them, as citeproc-js does.
+fn collect_pieces(ctx: &Ctx, elements: &[LayoutRenderingElement], pieces: &mut Vec<Vec<Inline>>) {
+    for element in elements {
+        match element {
+            LayoutRenderingElement::Choose(choose) => {
+                if let Some(children) = conditions::branch(ctx, choose) {
+                    collect_pieces(ctx, children, pieces);
+                }
+            }
+            other => pieces.push(render(ctx, other)),
+        }
+    }
 }
 
 pub fn render(ctx: &Ctx, element: &LayoutRenderingElement) -> Vec<Inline> {

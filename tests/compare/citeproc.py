@@ -206,7 +206,7 @@ def front_matter_for(markdown, csl_name):
 
 def run_one(job):
     """Build one paper under one style with both tools, in a folder of its own."""
-    paper, style, brief, pandoc, scratch = job
+    paper, style, brief, pandoc, scratch, engine = job
     work = Path(scratch) / f"{paper.name}--{style.stem}"
     work.mkdir()
     for bib in sorted(paper.glob("*.bib")):
@@ -224,6 +224,9 @@ def run_one(job):
         raise Setup(f"pandoc failed on {paper.name} ({style.stem}): {run.stderr.strip()}")
     result["pandoc"] = pandoc_outputs(run.stdout)
 
+    if engine is not None:
+        result["brief"] = engine_outputs(engine, work, style.name, result["pandoc"][1])
+        return result
     build = subprocess.run([str(brief), "build", "paper.md", "--out", "out", "--no-cache"],
                            cwd=work, capture_output=True, text=True)
     page = work / "out" / "index.html"
@@ -240,6 +243,23 @@ def run_one(job):
         check_json = None
     result["brief"] = brief_outputs(page.read_text(encoding="utf-8"), check_json)
     return result
+
+
+def engine_outputs(engine, work, style_name, pandoc_citations):
+    """brief's own CSL engine, run directly (examples/csl_render) on the paper's .bib and the
+    style, with Pandoc's citations (their keys, in order): what `brief build` will print once
+    the engine replaces hayagriva's. Prefixes, locators and narrative forms are not passed."""
+    keys = [list(c[0]) for c in pandoc_citations]
+    run = subprocess.run([str(engine), "paper.bib", style_name], cwd=work,
+                         input=json.dumps(keys), capture_output=True, text=True)
+    if run.returncode != 0:
+        return {}, []
+    out = json.loads(run.stdout)
+    entries = {key: normalise(parse_html(html).text())
+               for key, html in out.get("entries", {}).items()}
+    citations = [(k, normalise(parse_html(html).text()), None)
+                 for k, html in zip(keys, out.get("citations", []))]
+    return entries, citations
 
 
 # --- Comparison -----------------------------------------------------------------------------
@@ -408,6 +428,7 @@ def check_floors(rows):
 # --- Main -----------------------------------------------------------------------------------
 
 def main():
+    global FLOOR_FILE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--brief", default=str(REPO / "target" / "release" / "brief"),
                         help="the brief binary (default: target/release/brief)")
@@ -418,7 +439,14 @@ def main():
     parser.add_argument("--record", action="store_true",
                         help=f"rewrite {FLOOR_FILE.name} with today's counts")
     parser.add_argument("--jobs", type=int, default=2, help="builds in parallel (default 2)")
+    parser.add_argument("--engine", metavar="PATH",
+                        help="measure brief's own CSL engine directly with this csl_render "
+                             "binary (cargo build --release --example csl_render) instead of "
+                             "`brief build`; floors in citeproc-engine-floor.tsv")
     args = parser.parse_args()
+    if args.engine:
+        FLOOR_FILE = FLOOR_FILE.with_name("citeproc-engine-floor.tsv")
+    engine = Path(args.engine).resolve() if args.engine else None
 
     corpus = Path(os.environ.get("BRIEF_CORPUS") or REPO.parent / "shared" / "corpus")
     styles_dir = Path(os.environ.get("BRIEF_CSL_STYLES") or REPO.parent / "shared" / "csl-styles")
@@ -434,7 +462,8 @@ def main():
     pandoc, version = find_pandoc()
 
     with tempfile.TemporaryDirectory(prefix="brief-citeproc-") as scratch:
-        jobs = [(paper, style, brief, pandoc, scratch) for style in styles for paper in papers]
+        jobs = [(paper, style, brief, pandoc, scratch, engine)
+                for style in styles for paper in papers]
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(run_one, jobs))
 
