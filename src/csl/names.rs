@@ -219,8 +219,14 @@ fn render_list(
     options: &NameOptions,
     list: &[Name],
 ) -> Vec<Inline> {
+    // A final "others" (BibTeX's `and others`) means the list goes on: et al.
+    let open_ended = list.len() > 1
+        && list
+            .last()
+            .is_some_and(|n| n.literal.as_deref() == Some("others") && n.family.is_none());
+    let list = if open_ended { &list[..list.len() - 1] } else { list };
     let shown = shown_count(ctx, options, list.len());
-    let truncated = shown < list.len();
+    let truncated = shown < list.len() || open_ended;
     let use_last = if ctx.mode == Mode::Sort {
         ctx.sort_overrides
             .names_use_last

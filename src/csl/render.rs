@@ -246,10 +246,17 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
     };
     match value {
         // A numeric range in a number variable gets its dash, as `cs:number` gives it.
-        Some(text) if matches!(variable, Variable::Number(_)) && numbers::is_numeric(text) => {
-            vec![Inline::text(text.replace('-', "\u{2013}"))]
+        // Number variables are plain text (a reader's case protection aside).
+        Some(text) if matches!(variable, Variable::Number(_)) => {
+            let text = text
+                .replace("<span class=\"nocase\">", "")
+                .replace("</span>", "");
+            if numbers::is_numeric(&text) {
+                vec![Inline::text(text.replace('-', "\u{2013}"))]
+            } else {
+                vec![Inline::text(text)]
+            }
         }
-        Some(text) if matches!(variable, Variable::Number(_)) => vec![Inline::text(text)],
         Some(text) if !text.is_empty() => {
             let mut nodes = rich::parse(text);
             if matches!(

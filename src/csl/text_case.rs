@@ -99,10 +99,21 @@ fn title(nodes: &mut [Inline]) {
     let mut index = 0;
     let mut sentence_start = true;
     let mut after_period = false;
+    // "{T}wo" is one word across a protected span: its rest is not a word of its own.
+    let mut glued = false;
     walk(nodes, false, &mut |t, protected| {
+        let continues = glued && t.starts_with(char::is_alphanumeric);
+        glued = t.ends_with(char::is_alphanumeric);
         let mut out = String::with_capacity(t.len());
         let mut last = 0;
         for (start, end) in words(t) {
+            if continues && start == 0 {
+                out.push_str(&t[..end]);
+                last = end;
+                index += 1;
+                sentence_start = false;
+                continue;
+            }
             let between = &t[last..start];
             out.push_str(between);
             if index > 0 && ends_sentence(between) {

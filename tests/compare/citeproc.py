@@ -255,7 +255,10 @@ def engine_outputs(engine, work, style_name, pandoc_citations):
     if run.returncode != 0:
         return {}, []
     out = json.loads(run.stdout)
-    entries = {key: normalise(parse_html(html).text())
+    # The margin and the text beside it read as two columns: a space between them.
+    entries = {key: normalise(parse_html(html.replace(
+                   '</div><div class="csl-right-inline">', '</div> <div class="csl-right-inline">'
+               )).text())
                for key, html in out.get("entries", {}).items()}
     citations = [(k, normalise(parse_html(html).text()), None)
                  for k, html in zip(keys, out.get("citations", []))]
