@@ -297,8 +297,15 @@ fn expand_ambiguous_names(
     };
     // Names of other references only: two Oblingers of one work are no ambiguity.
     let mut by_family: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
+    // Under the primary-name rules only first names are compared (APA 8.20: first authors who
+    // share a family name).
+    let compared = if rule.allows_multiple_names() {
+        usize::MAX
+    } else {
+        1
+    };
     for (index, reference) in order.iter().enumerate() {
-        for name in first_names(reference) {
+        for name in first_names(reference).iter().take(compared) {
             if let Some(family) = family_key(name) {
                 let given = name.given.clone().unwrap_or_default();
                 let initials: String = given

@@ -224,7 +224,11 @@ fn render_list(
         && list
             .last()
             .is_some_and(|n| n.literal.as_deref() == Some("others") && n.family.is_none());
-    let list = if open_ended { &list[..list.len() - 1] } else { list };
+    let list = if open_ended {
+        &list[..list.len() - 1]
+    } else {
+        list
+    };
     let shown = shown_count(ctx, options, list.len());
     let truncated = shown < list.len() || open_ended;
     let use_last = if ctx.mode == Mode::Sort {
