@@ -8,7 +8,7 @@
 use std::io::Read;
 
 use brief::cite::read::read_bibtex;
-use brief::csl::output::to_suite_html;
+use brief::csl::suite_html::to_suite_html;
 use brief::csl::{CitationInput, CiteInput, Engine};
 
 fn main() -> std::process::ExitCode {

@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use brief::csl::output::to_suite_html;
 use brief::csl::reference::Reference;
+use brief::csl::suite_html::to_suite_html;
 use brief::csl::{json, CitationInput, CiteInput, Engine};
 use citationberg::{Locale, Style};
 use serde_json::Value as Json;

@@ -19,6 +19,7 @@ mod dates;
 mod disambiguate;
 pub mod json;
 pub mod locale;
+mod name_parts;
 mod names;
 mod numbers;
 pub mod output;
@@ -26,6 +27,7 @@ pub mod reference;
 mod render;
 pub mod rich;
 mod sort;
+pub mod suite_html;
 mod text_case;
 
 use std::collections::HashMap;
@@ -90,7 +92,7 @@ impl Engine {
     }
 
     /// The quotation marks of the style's locale.
-    pub fn quote_marks(&self) -> output::QuoteMarks {
+    pub fn quote_marks(&self) -> suite_html::QuoteMarks {
         use citationberg::taxonomy::OtherTerm;
         use citationberg::TermForm;
         let term = |t: OtherTerm, fallback: &str| {
@@ -100,7 +102,7 @@ impl Engine {
                 .unwrap_or(fallback)
                 .to_string()
         };
-        output::QuoteMarks {
+        suite_html::QuoteMarks {
             open: term(OtherTerm::OpenQuote, "\u{201c}"),
             close: term(OtherTerm::CloseQuote, "\u{201d}"),
             open_inner: term(OtherTerm::OpenInnerQuote, "\u{2018}"),

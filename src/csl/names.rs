@@ -5,14 +5,15 @@
 use citationberg::taxonomy::{NameVariable, OtherTerm, Term, Variable};
 use citationberg::{
     DelimiterBehavior, DemoteNonDroppingParticle, LayoutRenderingElement, Name as NameElement,
-    NameAnd, NameAsSortOrder, NameForm, NameLabelPosition, NameOptions, NamePart, Names, TermForm,
+    NameAnd, NameForm, NameLabelPosition, NameOptions, Names, TermForm,
 };
-use citationberg::{TextCase, ToAffixes, ToFormatting};
+use citationberg::{ToAffixes, ToFormatting};
 
 use super::context::{Ctx, Mode, Position};
+use super::name_parts::render_name;
 use super::output::{is_empty, join, plain, with_affixes, Inline};
 use super::reference::Name;
-use super::render::{apply_formatting, case_for_item, finish, render};
+use super::render::{apply_formatting, finish, render};
 use super::{numbers, rich};
 
 pub fn render_names(ctx: &Ctx, names: &Names) -> Vec<Inline> {
@@ -332,214 +333,6 @@ fn et_al_term(ctx: &Ctx, names: &Names) -> Option<Vec<Inline>> {
     Some(apply_formatting(rich::parse(text), &formatting))
 }
 
-/// One name, and whether it was printed family name first.
-fn render_name(
-    ctx: &Ctx,
-    element: &NameElement,
-    options: &NameOptions,
-    name: &Name,
-    index: usize,
-) -> (Vec<Inline>, bool) {
-    if ctx.mode == Mode::Sort {
-        // A macro's names sort as the style prints them: initials stay initials.
-        let mut shown = name.clone();
-        if let Some(given) = &name.given {
-            shown.given = Some(initials(
-                given,
-                options.initialize_with,
-                options.initialize,
-                ctx,
-            ));
-        }
-        if options.form == NameForm::Short {
-            shown.given = None;
-        }
-        return (vec![Inline::text(sort_key(ctx, &shown))], true);
-    }
-    let family_part = element.name_part_family();
-    let given_part = element.name_part_given();
-    if let Some(literal) = &name.literal {
-        let shown = match (&name.alias, ctx.in_bibliography) {
-            (Some(alias), false) => alias,
-            _ => literal,
-        };
-        return (
-            styled(ctx, family_part, &[piece(Some(shown), family_part)]),
-            false,
-        );
-    }
-    let level = ctx.cite.given_levels.get(index).copied().unwrap_or(0);
-    let mut form = options.form;
-    let mut initialize_with = options.initialize_with;
-    let mut initialize = options.initialize;
-    if level > 0 && form == NameForm::Short {
-        form = NameForm::Long;
-        if level >= 2 {
-            initialize_with = None;
-        }
-    } else if level > 0 {
-        initialize_with = None;
-        initialize = true;
-    }
-    let family = name.family.as_deref().unwrap_or_default();
-    let non_dropping = name.non_dropping_particle.as_deref();
-    let dropping = name.dropping_particle.as_deref();
-    let given = name
-        .given
-        .as_deref()
-        .map(|given| initials(given, initialize_with, initialize, ctx))
-        .filter(|g| !g.is_empty());
-    let suffix = name.suffix.as_deref();
-    let inverted = match options.name_as_sort_order {
-        Some(NameAsSortOrder::All) => true,
-        Some(NameAsSortOrder::First) => index == 0,
-        None => false,
-    };
-    let demote = ctx.style.csl.settings.demote_non_dropping_particle;
-
-    let family_pieces = [
-        piece(non_dropping, family_part),
-        piece(Some(family), family_part),
-    ];
-    if form == NameForm::Short {
-        return (styled(ctx, family_part, &family_pieces), false);
-    }
-    let asian = is_cjk(family) || name.given.as_deref().is_some_and(is_cjk);
-    if asian {
-        let text = format!("{}{}", family, name.given.clone().unwrap_or_default());
-        return (rich::parse(&text), false);
-    }
-    if name.static_ordering {
-        let mut out = styled(ctx, family_part, &family_pieces);
-        if let Some(given) = &given {
-            out.push(Inline::text(" "));
-            out.extend(styled(ctx, given_part, &[piece(Some(given), given_part)]));
-        }
-        return (out, false);
-    }
-    if inverted {
-        let given_text = given.as_deref();
-        let (family_pieces, given_pieces) = match demote {
-            DemoteNonDroppingParticle::DisplayAndSort => (
-                vec![piece(Some(family), family_part)],
-                vec![
-                    piece(given_text, given_part),
-                    piece(dropping, given_part),
-                    piece(non_dropping, family_part),
-                ],
-            ),
-            _ => (
-                family_pieces.into(),
-                vec![piece(given_text, given_part), piece(dropping, given_part)],
-            ),
-        };
-        let mut out = styled(ctx, family_part, &family_pieces);
-        let given_out = styled(ctx, given_part, &given_pieces);
-        if !is_empty(&given_out) {
-            out.push(Inline::text(options.sort_separator));
-            out.extend(given_out);
-        }
-        if let Some(suffix) = suffix {
-            out.push(Inline::text(options.sort_separator));
-            out.extend(rich::parse(suffix));
-        }
-        return (out, true);
-    }
-    let mut out = Vec::new();
-    if let Some(given) = &given {
-        out.extend(styled(ctx, given_part, &[piece(Some(given), given_part)]));
-        out.push(Inline::text(" "));
-    }
-    let suffix_text = suffix.map(|s| {
-        let separator = if name.comma_suffix { ", " } else { " " };
-        format!("{separator}{s}")
-    });
-    let display_pieces = [
-        Piece {
-            text: dropping,
-            part: family_part,
-            cased: false,
-            attached: false,
-        },
-        piece(non_dropping, family_part),
-        piece(Some(family), family_part),
-        Piece {
-            text: suffix_text.as_deref(),
-            part: None,
-            cased: false,
-            attached: true,
-        },
-    ];
-    out.extend(styled(ctx, family_part, &display_pieces));
-    (out, false)
-}
-
-/// A piece of a name: its text, the name-part whose formatting (and, if `cased`, text case)
-/// it takes.
-struct Piece<'a> {
-    text: Option<&'a str>,
-    part: Option<&'a NamePart>,
-    cased: bool,
-    /// Printed as is, without a space before it (a suffix carries its own separator).
-    attached: bool,
-}
-
-fn piece<'a>(text: Option<&'a str>, part: Option<&'a NamePart>) -> Piece<'a> {
-    Piece {
-        text,
-        part,
-        cased: true,
-        attached: false,
-    }
-}
-
-/// The pieces joined by spaces (none after a particle ending in an apostrophe or hyphen), each
-/// formatted by its part, with `affixes`' prefix and suffix around them all. A suffix ("Jr.")
-/// is a piece without a part.
-fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
-    let mut previous = String::new();
-    for piece in pieces {
-        let Some(text) = piece.text.filter(|t| !t.is_empty()) else {
-            continue;
-        };
-        if piece.attached {
-            out.extend(rich::parse(text));
-            continue;
-        }
-        if !previous.is_empty() && !previous.ends_with(['\'', '\u{2019}', '-']) {
-            out.push(Inline::text(" "));
-        }
-        let mut body = rich::parse(text);
-        if let Some(part) = piece.part {
-            // Title case leaves particles alone ("John von Doe").
-            let particle = piece
-                .text
-                .is_some_and(|t| t.chars().next().is_some_and(char::is_lowercase));
-            let skip = particle
-                && matches!(
-                    part.text_case,
-                    Some(TextCase::TitleCase | TextCase::CapitalizeAll | TextCase::CapitalizeFirst)
-                );
-            if let (Some(case), true, false) = (part.text_case, piece.cased, skip) {
-                case_for_item(ctx, &mut body, case);
-            }
-            body = apply_formatting(body, &part.formatting);
-        }
-        out.extend(body);
-        previous = text.to_string();
-    }
-    match affixes {
-        Some(part) => with_affixes(
-            out,
-            part.affixes.prefix.as_deref(),
-            part.affixes.suffix.as_deref(),
-            false,
-        ),
-        None => out,
-    }
-}
-
 /// Given names as initials ("John Paul" → "J. P."), as the style's `initialize-with` says.
 /// A single letter is an initial, a word written with a full stop ("Ph.", "Ts.") an
 /// abbreviation kept whole; other words become initials only with `initialize="true"`.
@@ -665,7 +458,7 @@ pub fn sort_key(ctx: &Ctx, name: &Name) -> String {
     plain(&rich::parse(&key.join(" ")))
 }
 
-fn is_cjk(text: &str) -> bool {
+pub(super) fn is_cjk(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
     })

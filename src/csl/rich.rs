@@ -235,7 +235,7 @@ fn wrap(opened: Opened, children: Vec<Inline>) -> Inline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csl::output::{to_suite_html, QuoteMarks};
+    use crate::csl::suite_html::{to_suite_html, QuoteMarks};
 
     fn html(text: &str) -> String {
         to_suite_html(&parse(text), &QuoteMarks::default())
