@@ -208,9 +208,13 @@ fn format_citation(
         let note_style = style.csl.settings.class == citationberg::StyleClass::Note;
         let starts_sentence = match item.prefix.as_deref().map(str::trim_end) {
             None | Some("") => item_index == 0,
-            Some(prefix) => prefix
-                .trim_end_matches(['\u{201d}', '\u{2019}', '"', '\''])
-                .ends_with(['.', '!', '?']),
+            // A one-word prefix ("Cf.") is an abbreviation, not a sentence.
+            Some(prefix) => {
+                prefix.trim().contains(' ')
+                    && prefix
+                        .trim_end_matches(['\u{201d}', '\u{2019}', '"', '\''])
+                        .ends_with(['.', '!', '?'])
+            }
         };
         if note_style && starts_sentence && starts_with_term(&output) {
             text_case::apply(&mut output, citationberg::TextCase::CapitalizeFirst, true);

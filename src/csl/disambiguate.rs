@@ -82,6 +82,21 @@ pub fn run(style: &Prepared, document: &mut Document) {
             }
         }
     }
+    // A style that words later cites differently ("Doe, supra") can make them collide where
+    // first cites did not: those get the `disambiguate` condition too.
+    if uses_condition && style.uses_position {
+        let subsequent = |index: usize, states: &[CiteState]| -> String {
+            let mut state = states[index].clone();
+            state.position = super::context::Position::Subsequent;
+            plain(&render_cite(style, order[index], &state, false).0)
+        };
+        let later: Vec<String> = (0..order.len()).map(|i| subsequent(i, &states)).collect();
+        for group in collisions(&later) {
+            for m in group {
+                states[m].disambiguate = true;
+            }
+        }
+    }
     for (reference, state) in order.iter().zip(states) {
         document.states.insert(reference.id.as_str(), state);
     }
