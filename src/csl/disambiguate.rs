@@ -90,10 +90,24 @@ pub fn run(style: &Prepared, document: &mut Document) {
             state.position = super::context::Position::Subsequent;
             plain(&render_cite(style, order[index], &state, false).0)
         };
+        // Only collisions that a later cite meets count.
+        let mut cited_again: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (citation, positions) in document.citations.iter().zip(&document.positions) {
+            for (item, (position, _, _)) in citation.items.iter().zip(positions) {
+                if *position != super::context::Position::First {
+                    cited_again.insert(item.id.as_str());
+                }
+            }
+        }
         let later: Vec<String> = (0..order.len()).map(|i| subsequent(i, &states)).collect();
         for group in collisions(&later) {
-            for m in group {
-                states[m].disambiguate = true;
+            if group
+                .iter()
+                .any(|&m| cited_again.contains(order[m].id.as_str()))
+            {
+                for m in group {
+                    states[m].disambiguate = true;
+                }
             }
         }
     }
