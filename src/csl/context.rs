@@ -132,6 +132,8 @@ pub struct Ctx<'a> {
     pub names_seen: Cell<bool>,
     /// subsequent-author-substitute: what the first names element prints instead.
     pub names_substitute: Option<String>,
+    /// Inside a `cs:substitute`: a variable that prints is suppressed at once.
+    pub in_substitute: Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -157,6 +159,7 @@ impl<'a> Ctx<'a> {
             first_names: RefCell::new(None),
             names_seen: Cell::new(false),
             names_substitute: None,
+            in_substitute: Cell::new(false),
         }
     }
 
@@ -174,6 +177,9 @@ impl<'a> Ctx<'a> {
         if printed {
             self.printed.set(self.printed.get() + 1);
             self.printed_variables.borrow_mut().push(variable);
+            if self.in_substitute.get() {
+                self.suppress(variable);
+            }
         }
     }
 

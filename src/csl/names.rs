@@ -148,6 +148,7 @@ fn substitute(ctx: &Ctx, names: &Names) -> Vec<Inline> {
     for child in &substitute.children {
         let before = ctx.printed_variables.borrow().len();
         let (called, printed) = (ctx.called.get(), ctx.printed.get());
+        let outer = ctx.in_substitute.replace(true);
         let out = match child {
             LayoutRenderingElement::Names(inner) => {
                 let merged = names.from_names_substitute(inner);
@@ -155,6 +156,7 @@ fn substitute(ctx: &Ctx, names: &Names) -> Vec<Inline> {
             }
             other => render(ctx, other),
         };
+        ctx.in_substitute.set(outer);
         if !is_empty(&out) {
             let used: Vec<Variable> = ctx.printed_variables.borrow()[before..].to_vec();
             for variable in used {
