@@ -66,10 +66,14 @@ fn render_group(ctx: &Ctx, group: &Group) -> Vec<Inline> {
     );
     let called_here = ctx.called.get() - called;
     let printed_here = ctx.printed.get() - printed;
-    // The group counts, for an enclosing group, as one variable that printed or not.
-    ctx.called.set(called + u32::from(called_here > 0));
-    ctx.printed.set(printed + u32::from(printed_here > 0));
-    if called_here > 0 && printed_here == 0 {
+    // The group counts, for an enclosing group, as one variable that printed or not; a group
+    // that prints anything counts as printed, as a macro does.
+    let suppressed = called_here > 0 && printed_here == 0;
+    let prints = !suppressed && !is_empty(&body);
+    ctx.called
+        .set(called + u32::from(called_here > 0 || prints));
+    ctx.printed.set(printed + u32::from(prints));
+    if suppressed {
         return Vec::new();
     }
     if is_empty(&body) {
