@@ -22,7 +22,8 @@ impl PublicationDate {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, lowercase, January first.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -6,6 +6,7 @@ pub mod bibtex;
 mod bibtex_bounds;
 pub mod cache;
 pub mod csl_json;
+mod entry_links;
 pub mod html;
 pub mod locales;
 pub mod read;
@@ -26,10 +27,10 @@ use hayagriva::{
 use crate::citation_syntax::{CiteItem, LocatorKind};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 use crate::fingerprint::Fingerprint;
-use crate::html::is_web_url;
 use crate::load::Project;
 use crate::meta::CitationOrder;
 use crate::parse::{Citation, Document};
+use entry_links::{archive_link, entry_links};
 use html::{
     tidy_punctuation, write_citation_html, write_html, write_plain, HtmlOptions, ItemDecoration,
 };
@@ -529,17 +530,6 @@ fn csl_locator(kind: LocatorKind) -> CslLocator {
     }
 }
 
-/// `https://web.archive.org/web/<year>/<url>`: the year of the access date, else of publication.
-fn archive_link(entry: &Entry) -> Option<String> {
-    let url = entry.url().filter(|url| is_web_url(url.value.as_str()))?;
-    let year = url
-        .visit_date
-        .as_ref()
-        .or_else(|| entry.date_any())
-        .map(|date| date.year)?;
-    Some(format!("https://web.archive.org/web/{year}/{}", url.value))
-}
-
 /// A citation's HTML: each item linked to its entry, prefixes and suffixes in place, short names.
 fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation, link: bool) -> String {
     let items: Vec<ItemDecoration<'_>> = citation
@@ -584,21 +574,4 @@ fn space_before_parenthesis(html: &str) -> String {
         previous = c;
     }
     out
-}
-
-/// The entry's links: its URL and its DOI as a doi.org link, when safe.
-fn entry_links(entry: &Entry) -> Vec<String> {
-    let mut links = Vec::new();
-    if let Some(url) = entry.url() {
-        if is_web_url(url.value.as_str()) {
-            links.push(url.value.to_string());
-        }
-    }
-    if let Some(doi) = entry.doi() {
-        links.push(format!(
-            "https://doi.org/{}",
-            doi.trim().trim_start_matches("https://doi.org/")
-        ));
-    }
-    links
 }

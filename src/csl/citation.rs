@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use citationberg::ToFormatting;
 
 use super::context::{CiteState, Ctx, Mode, Position, Prepared};
-use super::output::{append, is_empty, join, plain, starts_with_term, with_affixes, Inline};
+use super::output::{append, is_empty, plain, starts_with_term, with_affixes, Inline};
 use super::reference::Reference;
 use super::render::{apply_formatting, render_children};
 use super::{collapse, disambiguate, rich, sort, text_case, CitationInput, CiteInput};
@@ -293,6 +293,5 @@ pub fn with_cite_affixes(
     if let Some(suffix) = cite.input.suffix.as_deref().filter(|s| !s.is_empty()) {
         append(&mut out, rich::parse(suffix), punct);
     }
-    let _ = join;
     out
 }

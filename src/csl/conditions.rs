@@ -5,7 +5,7 @@ use citationberg::taxonomy::{DateVariable, Locator, NumberVariable, StandardVari
 use citationberg::{Choose, ChooseBranch, ChooseMatch, LayoutRenderingElement, TestPosition};
 
 use super::context::{Ctx, Position};
-use super::numbers::is_numeric;
+use super::numbers::{is_numeric, number_value};
 use super::reference::Value;
 
 /// The children of the first branch whose tests pass, else of `cs:else`.
@@ -57,18 +57,14 @@ pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
         return false;
     }
     match variable {
-        Variable::Number(NumberVariable::Locator) => ctx.cite.locator.is_some(),
-        Variable::Number(NumberVariable::CitationNumber) => ctx.cite.citation_number.is_some(),
-        Variable::Number(NumberVariable::FirstReferenceNoteNumber) => ctx.cite.first_note.is_some(),
+        Variable::Number(
+            NumberVariable::Locator
+            | NumberVariable::CitationNumber
+            | NumberVariable::FirstReferenceNoteNumber
+            | NumberVariable::PageFirst,
+        ) => number_value(ctx, variable).is_some(),
         Variable::Standard(StandardVariable::YearSuffix) => ctx.cite.year_suffix.is_some(),
         Variable::Standard(StandardVariable::CitationLabel) => true,
-        Variable::Number(NumberVariable::PageFirst) => {
-            ctx.reference.get(variable).is_some()
-                || ctx
-                    .reference
-                    .get(Variable::Page(citationberg::taxonomy::PageVariable::Page))
-                    .is_some()
-        }
         _ => match ctx.reference.get(variable) {
             Some(Value::Text(text)) => !text.is_empty(),
             Some(Value::Names(names)) => !names.is_empty(),
@@ -81,14 +77,7 @@ pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
 }
 
 fn numeric(ctx: &Ctx, variable: Variable) -> bool {
-    let value = match variable {
-        Variable::Number(NumberVariable::Locator) => ctx.cite.locator.clone(),
-        Variable::Number(NumberVariable::CitationNumber) => {
-            ctx.cite.citation_number.map(|n| n.to_string())
-        }
-        _ => ctx.reference.text(variable).map(str::to_string),
-    };
-    value.is_some_and(|v| is_numeric(&v))
+    number_value(ctx, variable).is_some_and(|v| is_numeric(&v))
 }
 
 fn uncertain(ctx: &Ctx, variable: DateVariable) -> bool {

@@ -23,6 +23,8 @@ pub struct Prepared {
     pub explicit_year_suffix: bool,
     /// Whether the citation layout tests `position` (ibid, subsequent…).
     pub uses_position: bool,
+    /// Whether the citation layout tests `disambiguate="true"`.
+    pub uses_disambiguate_condition: bool,
 }
 
 impl Prepared {
@@ -42,7 +44,9 @@ impl Prepared {
         let debug = format!("{:?}{:?}", csl.macros, csl.citation.layout);
         let explicit_year_suffix =
             format!("{debug}{:?}", csl.bibliography).contains("var: Standard(YearSuffix)");
+        // citationberg has no visitor; its Debug output names every attribute a layout uses.
         let uses_position = debug.contains("position: Some(");
+        let uses_disambiguate_condition = debug.contains("disambiguate: Some(true)");
         Self {
             csl,
             macros,
@@ -51,6 +55,7 @@ impl Prepared {
             bibliography_names,
             explicit_year_suffix,
             uses_position,
+            uses_disambiguate_condition,
         }
     }
 

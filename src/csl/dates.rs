@@ -4,8 +4,8 @@
 
 use citationberg::taxonomy::{OtherTerm, Term};
 use citationberg::{
-    Affixes, DateAnyForm, DateDayForm, DateMonthForm, DatePart, DatePartName, DateParts as Shown,
-    DateStrongAnyForm, Formatting, LongShortForm, TermForm,
+    Affixes, DateAnyForm, DateDayForm, DateMonthForm, DatePart, DatePartName, DateStrongAnyForm,
+    Formatting, LongShortForm, TermForm,
 };
 
 use super::context::{Ctx, Mode};
@@ -157,7 +157,6 @@ fn layout(ctx: &Ctx, element: &citationberg::Date) -> (Vec<PartFormat>, String) 
             format
         })
         .collect();
-    let _ = Shown::default();
     (parts, localized.delimiter.clone().unwrap_or_default())
 }
 

@@ -15,8 +15,7 @@ use super::reference::{Name, Reference};
 
 pub fn run(style: &Prepared, document: &mut Document) {
     let citation = &style.csl.citation;
-    let layout = format!("{:?}{:?}", citation.layout, style.csl.macros);
-    let uses_condition = layout.contains("disambiguate: Some(true)");
+    let uses_condition = style.uses_disambiguate_condition;
     if !(citation.disambiguate_add_names
         || citation.disambiguate_add_givenname
         || citation.disambiguate_add_year_suffix
@@ -166,6 +165,15 @@ fn first_names(reference: &Reference) -> &[Name] {
     &[]
 }
 
+/// The longest name list among `members`.
+fn most_names(order: &[&Reference], members: &[usize]) -> usize {
+    members
+        .iter()
+        .map(|&m| first_names(order[m]).len())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Step 1: names are added one at a time while that tells more cites apart; each cite keeps the
 /// fewest that made it unique, the others the count that helped most.
 fn add_names(
@@ -176,11 +184,7 @@ fn add_names(
     expand_given: bool,
     render: &dyn Fn(usize, &[CiteState]) -> String,
 ) {
-    let most = members
-        .iter()
-        .map(|&m| first_names(order[m]).len())
-        .max()
-        .unwrap_or(0);
+    let most = most_names(order, members);
     let mut best = (distinct(renders, members), 0);
     let mut settled: HashMap<usize, usize> = HashMap::new();
     for extra in 1..most {
@@ -269,11 +273,7 @@ fn add_given_names(
     rule: DisambiguationRule,
     render: &dyn Fn(usize, &[CiteState]) -> String,
 ) {
-    let most = members
-        .iter()
-        .map(|&m| first_names(order[m]).len())
-        .max()
-        .unwrap_or(0);
+    let most = most_names(order, members);
     let name_count = if rule.allows_multiple_names() {
         most
     } else {

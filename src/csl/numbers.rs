@@ -115,7 +115,10 @@ pub fn render_number(ctx: &Ctx, number: &Number) -> Vec<Inline> {
     )
 }
 
-fn number_value(ctx: &Ctx, variable: Variable) -> Option<String> {
+/// A number variable's value for this cite: the processor's own (locator, citation number,
+/// first note) or the item's, `page-first` derived from `page` when the item lacks it. The one
+/// place conditions, `cs:text`, `cs:number` and `cs:label` read these from.
+pub fn number_value(ctx: &Ctx, variable: Variable) -> Option<String> {
     if ctx.is_suppressed(variable) {
         return None;
     }

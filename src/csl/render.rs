@@ -179,18 +179,13 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
                 None => Vec::new(),
             };
         }
-        Variable::Number(NumberVariable::CitationNumber) => {
-            return ctx
-                .cite
-                .citation_number
-                .map(|n| vec![Inline::text(n.to_string())])
-                .unwrap_or_default();
-        }
-        Variable::Number(NumberVariable::FirstReferenceNoteNumber) => {
-            return ctx
-                .cite
-                .first_note
-                .map(|n| vec![Inline::text(n.to_string())])
+        Variable::Number(
+            NumberVariable::CitationNumber
+            | NumberVariable::FirstReferenceNoteNumber
+            | NumberVariable::PageFirst,
+        ) => {
+            return numbers::number_value(ctx, variable)
+                .map(|value| rich::parse(&value))
                 .unwrap_or_default();
         }
         Variable::Standard(StandardVariable::YearSuffix) => {
@@ -214,18 +209,6 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
                 }
             }
             return rich::parse(&label);
-        }
-        Variable::Number(NumberVariable::PageFirst) => {
-            let page = ctx
-                .reference
-                .text(variable)
-                .map(str::to_string)
-                .or_else(|| {
-                    ctx.reference
-                        .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
-                        .and_then(numbers::first_page)
-                });
-            return page.map(|p| rich::parse(&p)).unwrap_or_default();
         }
         Variable::Page(_) => {
             return match ctx.reference.text(variable) {

@@ -82,8 +82,8 @@ fn variable_key(
         None => KeyValue::Missing,
         Some(Value::Date(date)) => KeyValue::Text(dates::sort_key(date)),
         Some(Value::Names(names)) => {
-            let ctx = Ctx::new(style, reference, cite, Mode::Sort);
-            let _ = in_bibliography;
+            let mut ctx = Ctx::new(style, reference, cite, Mode::Sort);
+            ctx.in_bibliography = in_bibliography;
             let keys: Vec<String> = names.iter().map(|name| name_key(&ctx, name)).collect();
             text_key(&keys.join("  "))
         }

@@ -4,6 +4,7 @@
 //! "2017--2019" is a range, "2017--" a range still open, "December 2021" a month and a year.
 
 use crate::csl::reference::{Date, DateParts};
+use crate::date::MONTHS;
 
 /// A biblatex date field's value (as text).
 pub fn parse_date(text: &str) -> Option<Date> {
@@ -188,20 +189,6 @@ pub fn month_number(text: &str) -> Option<u8> {
     if let Ok(number) = text.parse::<u8>() {
         return (1..=12).contains(&number).then_some(number);
     }
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let lower = text.to_lowercase();
     if lower.len() < 3 {
         return None;
