@@ -51,6 +51,7 @@ fn main() -> std::process::ExitCode {
                 })
                 .collect(),
             note_number: None,
+            narrative: false,
         })
         .collect();
     let engine = Engine::new(style, &hayagriva::archive::locales(), None);

@@ -103,7 +103,14 @@ fn citations(sections: &HashMap<String, String>, references: &[Reference]) -> Ve
                 .and_then(Json::as_u64)
                 .map(|n| n as u32)
                 .filter(|&n| n > 0);
-            list.push((id, CitationInput { items, note_number }));
+            list.push((
+                id,
+                CitationInput {
+                    items,
+                    note_number,
+                    narrative: false,
+                },
+            ));
         }
         // Each entry is [citation, citations before it, citations after it], as citeproc-js
         // takes them: the last entry says the document's final order and note numbers. A
@@ -172,6 +179,7 @@ fn citations(sections: &HashMap<String, String>, references: &[Reference]) -> Ve
                     .filter_map(cite_item)
                     .collect(),
                 note_number: None,
+                narrative: false,
             })
             .collect();
     }
@@ -188,12 +196,14 @@ fn citations(sections: &HashMap<String, String>, references: &[Reference]) -> Ve
         vec![CitationInput {
             items: ids.iter().map(|r| item(r)).collect(),
             note_number: None,
+            narrative: false,
         }]
     } else {
         ids.iter()
             .map(|r| CitationInput {
                 items: vec![item(r)],
                 note_number: None,
+                narrative: false,
             })
             .collect()
     }

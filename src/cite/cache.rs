@@ -14,7 +14,7 @@ use super::self_cite::SelfCitation;
 use super::ReferenceEntry;
 
 /// Bumped when what is cached, or how it is made, changes; the first field of the fingerprint.
-pub const FORMAT: &str = "brief-citations-1";
+pub const FORMAT: &str = "brief-citations-2";
 const FILE: &str = "citations.json";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

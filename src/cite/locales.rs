@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use citationberg::{IndependentStyle, Locale, LocaleCode};
 use hayagriva::archive::{locales, LOCALES};
-use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode};
 
 /// Decoded locales by the codes they were chosen for.
 type Decoded = Mutex<BTreeMap<Vec<String>, Arc<[Locale]>>>;
@@ -84,7 +84,7 @@ mod tests {
 
     fn style(name: &str) -> IndependentStyle {
         match ArchivedStyle::by_name(name).unwrap().get() {
-            hayagriva::citationberg::Style::Independent(style) => style,
+            citationberg::Style::Independent(style) => style,
             _ => panic!("{name} is an independent style"),
         }
     }

@@ -1,6 +1,6 @@
-//! Citations, resolved: every key checked against the reference files, then formatted by
-//! hayagriva's CSL engine in two phases (register every citation, then `finish` once) so that
-//! disambiguation (2025a/b/c) is decided for the whole brief at once.
+//! Citations, resolved: every key checked against the reference files, then the whole brief
+//! formatted by brief's own CSL engine ([`crate::csl`]) in one pass, so that positions,
+//! disambiguation (2025a/b/c) and citation numbers are decided for the whole brief at once.
 
 pub mod bibtex;
 mod bibtex_bounds;
@@ -14,26 +14,20 @@ pub mod references;
 pub mod self_cite;
 mod style;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hayagriva::citationberg::taxonomy::Locator as CslLocator;
-use hayagriva::citationberg::IndependentStyle;
-use hayagriva::{
-    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, Entry,
-    LocatorPayload, SpecificLocator,
-};
+use citationberg::taxonomy::Locator as CslLocator;
 
 use crate::citation_syntax::{CiteItem, LocatorKind};
+use crate::csl::{CitationInput, CiteInput, Engine};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 use crate::fingerprint::Fingerprint;
 use crate::load::Project;
 use crate::meta::CitationOrder;
 use crate::parse::{Citation, Document};
 use entry_links::{archive_link, entry_links};
-use html::{
-    tidy_punctuation, write_citation_html, write_html, write_plain, HtmlOptions, ItemDecoration,
-};
+use html::{write_html, write_plain, HtmlOptions, ItemDecoration};
 use references::{field_span, References};
 
 /// The formatted citations and reference list of the whole brief.
@@ -113,43 +107,12 @@ pub fn resolve_citations(
         style.citation.sort = None;
     }
     let locales = locales::locales_for(&style);
-    let locales = &locales[..];
+    let engine = Engine::new(style, &locales, None);
+    let quotes = engine.quote_marks();
 
     // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
-    let mut in_list: BTreeSet<&str> = listed_keys.iter().map(String::as_str).collect();
-    for citation in citations {
-        in_list.extend(citation.items.iter().map(|item| item.key.as_str()));
-    }
-    let list_entries: Vec<&Entry> = in_list
-        .iter()
-        .filter_map(|key| references.library.get(key))
-        .collect();
-
-    // hayagriva letters same-author-same-year entries (2025a, b, c) in first-citation order, but
-    // APA wants reference-list order. So the entries that may get letters are cited once, hidden,
-    // in list order, before the real citations; each group's order comes from a small list of its
-    // own. Entries listed through `nocite` join the hidden citation: that is how they reach the
-    // list.
-    let mut order: Vec<&Entry> = letter_groups(&list_entries)
-        .iter()
-        .flat_map(|group| list_order(&style, locales, group))
-        .collect();
-    let cited: BTreeSet<&str> = citations
-        .iter()
-        .flat_map(|citation| citation.items.iter().map(|item| item.key.as_str()))
-        .collect();
-    let hidden: BTreeSet<&str> = order.iter().map(|entry| entry.key()).collect();
-    order.extend(
-        list_entries
-            .iter()
-            .filter(|entry| !cited.contains(entry.key()) && !hidden.contains(entry.key())),
-    );
-    // Each distinct citation is formatted once: the same keys, locators and form give the same
-    // text wherever they stand, unless the style words a citation by its position (ibid,
-    // subsequent). Repeats change nothing else: the engine's ambiguities are between entries.
-    let (distinct, slots) = distinct_citations(&style, citations);
-    let rendered = format_all(&style, locales, &order, &distinct, references);
-    let hidden_citations = usize::from(!order.is_empty());
+    let inputs: Vec<CitationInput> = citations.iter().map(citation_input).collect();
+    let processed = engine.process(&references.entries, &inputs, &listed_keys);
 
     let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, citation) in citations.iter().enumerate() {
@@ -160,48 +123,51 @@ pub fn resolve_citations(
             }
         }
     }
-
-    let distinct_rendered: Vec<&hayagriva::RenderedCitation> =
-        rendered.citations.iter().skip(hidden_citations).collect();
     let formatted_citations: Vec<String> = citations
         .iter()
-        .zip(&slots)
-        .filter_map(|(citation, &slot)| {
-            let rendered = distinct_rendered.get(slot)?;
-            Some(citation_html(
-                &rendered.citation,
-                citation,
-                document.meta.link_citations,
-            ))
+        .zip(&processed.citations)
+        .map(|(citation, output)| {
+            let items: Vec<ItemDecoration> = citation
+                .items
+                .iter()
+                .map(|item| ItemDecoration {
+                    href: document
+                        .meta
+                        .link_citations
+                        .then(|| format!("#{}", reference_anchor(&item.key))),
+                })
+                .collect();
+            let options = HtmlOptions {
+                items: &items,
+                link_urls: false,
+                quotes: &quotes,
+            };
+            write_html(output, &options)
         })
         .collect();
-    let entries: Vec<ReferenceEntry> = rendered
+    let list_options = HtmlOptions {
+        items: &[],
+        link_urls: true,
+        quotes: &quotes,
+    };
+    let entries: Vec<ReferenceEntry> = processed
         .bibliography
-        .map(|bibliography| bibliography.items)
-        .unwrap_or_default()
         .into_iter()
         .map(|item| {
-            let options = HtmlOptions {
-                link_urls: true,
-                ..HtmlOptions::default()
-            };
-            let entry = references.library.get(&item.key);
+            let entry = references.get(&item.id);
             ReferenceEntry {
-                html: tidy_punctuation(&write_html(&item.content, &options)),
-                text: tidy_punctuation(&write_plain(&item.content)),
+                html: write_html(&item.content, &list_options),
+                text: write_plain(&item.content, &quotes),
                 links: entry.map(entry_links).unwrap_or_default(),
                 archive: entry.and_then(archive_link),
-                listed: references
-                    .info
-                    .get(&item.key)
-                    .is_none_or(|info| info.listed),
-                cited_at: cited_at.get(item.key.as_str()).cloned().unwrap_or_default(),
-                key: item.key,
+                listed: references.info.get(&item.id).is_none_or(|info| info.listed),
+                cited_at: cited_at.get(item.id.as_str()).cloned().unwrap_or_default(),
+                key: item.id,
             }
         })
         .collect();
     let warnings = source_warnings(&entries, references);
-    let self_citation = self_cite::cite_brief(&document.meta, &style, locales);
+    let self_citation = self_cite::cite_brief(&document.meta, &engine);
     if let Some(fingerprint) = fingerprint {
         cache::store(
             cache_folder,
@@ -272,7 +238,7 @@ fn source_warnings(entries: &[ReferenceEntry], references: &References) -> Vec<D
 fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut Diagnostics) {
     for citation in citations {
         for item in &citation.items {
-            if references.library.get(&item.key).is_some() {
+            if references.get(&item.key).is_some() {
                 continue;
             }
             let mut diagnostic = Diagnostic::new(format!("unknown citation key `{}`", item.key))
@@ -285,7 +251,7 @@ fn check_keys(citations: &[Citation], references: &References, diagnostics: &mut
                 .warnings
                 .iter()
                 .find(|w| w.message.contains(&format!("`{}`", item.key)));
-            diagnostic = match closest(&item.key, references.library.keys()) {
+            diagnostic = match closest(&item.key, references.keys()) {
                 _ if skipped.is_some() => {
                     let skipped = skipped.map(|w| w.to_string()).unwrap_or_default();
                     diagnostic.hint(format!("the entry could not be read: {skipped}"))
@@ -348,8 +314,8 @@ fn nocite_keys(
     for raw in &document.meta.nocite.0 {
         let key = raw.trim().trim_start_matches('@');
         if key == "*" {
-            keys.extend(references.library.keys().map(str::to_string));
-        } else if references.library.get(key).is_some() {
+            keys.extend(references.keys().map(str::to_string));
+        } else if references.get(key).is_some() {
             keys.push(key.to_string());
         } else {
             let mut diagnostic = Diagnostic::new(format!("unknown key `{key}` in `nocite`")).at(
@@ -357,7 +323,7 @@ fn nocite_keys(
                 field_span(document, "nocite", raw),
                 "no entry with this key",
             );
-            diagnostic = match closest(key, references.library.keys()) {
+            diagnostic = match closest(key, references.keys()) {
                 Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
                 None => diagnostic.hint(
                     "`nocite` takes keys of the references file's entries, or `@*` for all of them",
@@ -369,143 +335,29 @@ fn nocite_keys(
     keys
 }
 
-/// The family name of the first author, else of the first editor, lowercased.
-fn first_name(entry: &Entry) -> Option<String> {
-    entry
-        .authors()
-        .or_else(|| entry.editors())
-        .and_then(|people| people.first())
-        .map(|person| person.name.to_lowercase())
-}
-
-/// Entries with the same first author and year may be told apart with letters.
-fn letter_group(entry: &Entry) -> (Option<String>, Option<i32>) {
-    (first_name(entry), entry.date_any().map(|date| date.year))
-}
-
-/// The groups of entries a style might tell apart with letters (2025a, 2025b): entries sharing
-/// a first author and a year, each group in `entries`' order. Entries without an author share one
-/// group per year, since a style may name them by editor or title. Grouping more than needed only
-/// costs time; the list-order pass is a full bibliography, so a brief without such groups skips
-/// it.
-fn letter_groups<'a>(entries: &[&'a Entry]) -> Vec<Vec<&'a Entry>> {
-    let mut groups: BTreeMap<_, Vec<&Entry>> = BTreeMap::new();
-    for entry in entries {
-        groups.entry(letter_group(entry)).or_default().push(*entry);
+/// A citation of the text as the engine takes it: `[see @doe, p. 3]`, `[-@doe]`, `@doe`.
+fn citation_input(citation: &Citation) -> CitationInput {
+    CitationInput {
+        items: citation.items.iter().map(cite_input).collect(),
+        note_number: None,
+        narrative: citation.narrative,
     }
-    groups
-        .into_values()
-        .filter(|group| group.len() > 1)
-        .collect()
 }
 
-/// The entries in the order the style sorts its reference list.
-fn list_order<'a>(
-    style: &IndependentStyle,
-    locales: &[hayagriva::citationberg::Locale],
-    entries: &[&'a Entry],
-) -> Vec<&'a Entry> {
-    let mut driver = BibliographyDriver::new();
-    let items = entries
-        .iter()
-        .map(|entry| CitationItem::with_entry(*entry))
-        .collect();
-    driver.citation(CitationRequest::from_items(items, style, locales));
-    let rendered = driver.finish(BibliographyRequest::new(style, None, locales));
-    let Some(bibliography) = rendered.bibliography else {
-        return entries.to_vec();
-    };
-    let by_key: BTreeMap<&str, &'a Entry> =
-        entries.iter().map(|entry| (entry.key(), *entry)).collect();
-    bibliography
-        .items
-        .iter()
-        .filter_map(|item| by_key.get(item.key.as_str()).copied())
-        .collect()
-}
-
-/// The citations to format, each distinct one once, and for each citation of the text the index
-/// of its distinct one. Citations are the same when their keys, locators and forms are; affixes
-/// are added afterwards and do not count. A style that words citations by position gets every
-/// citation formatted.
-fn distinct_citations<'c>(
-    style: &IndependentStyle,
-    citations: &'c [Citation],
-) -> (Vec<&'c Citation>, Vec<usize>) {
-    let by_position = format!("{:?}{:?}", style.citation, style.macros).contains("position: Some(");
-    if by_position {
-        return (citations.iter().collect(), (0..citations.len()).collect());
+fn cite_input(item: &CiteItem) -> CiteInput {
+    let affix = |text: &str| (!text.is_empty()).then(|| text.to_string());
+    CiteInput {
+        id: item.key.clone(),
+        locator: item.locator.as_ref().map(|locator| locator.value.clone()),
+        label: item
+            .locator
+            .as_ref()
+            .map(|locator| csl_locator(locator.kind)),
+        prefix: affix(&item.prefix).map(|prefix| format!("{prefix} ")),
+        suffix: affix(&item.suffix).map(|suffix| format!(" {suffix}")),
+        suppress_author: item.suppress_author,
+        author_only: false,
     }
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut distinct = Vec::new();
-    let slots = citations
-        .iter()
-        .map(|citation| {
-            let mut signature = format!("{}", citation.narrative);
-            for item in &citation.items {
-                signature.push_str(&format!(
-                    "\u{1f}{}\u{1f}{:?}\u{1f}{}",
-                    item.key, item.locator, item.suppress_author
-                ));
-            }
-            *seen.entry(signature).or_insert_with(|| {
-                distinct.push(citation);
-                distinct.len() - 1
-            })
-        })
-        .collect();
-    (distinct, slots)
-}
-
-/// One run of the CSL engine: one invisible citation of the `hidden` entries, then the text's
-/// citations, then the reference list.
-fn format_all(
-    style: &IndependentStyle,
-    locales: &[hayagriva::citationberg::Locale],
-    hidden: &[&Entry],
-    citations: &[&Citation],
-    references: &References,
-) -> hayagriva::Rendered {
-    let mut driver = BibliographyDriver::new();
-    if !hidden.is_empty() {
-        let items = hidden
-            .iter()
-            .map(|entry| CitationItem::new(*entry, None, None, true, None))
-            .collect();
-        driver.citation(CitationRequest::from_items(items, style, locales));
-    }
-    for citation in citations {
-        let items = citation
-            .items
-            .iter()
-            .filter_map(|item| citation_item(item, references, citation.narrative))
-            .collect::<Vec<_>>();
-        driver.citation(CitationRequest::from_items(items, style, locales));
-    }
-    driver.finish(BibliographyRequest::new(style, None, locales))
-}
-
-/// `None` only for an unknown key, which `check_keys` has already reported.
-fn citation_item<'a>(
-    item: &'a CiteItem,
-    references: &'a References,
-    narrative: bool,
-) -> Option<CitationItem<'a, Entry>> {
-    let entry = references.library.get(&item.key)?;
-    let locator = item.locator.as_ref().map(|locator| {
-        SpecificLocator(
-            csl_locator(locator.kind),
-            LocatorPayload::Str(&locator.value),
-        )
-    });
-    let purpose = if narrative {
-        Some(CitePurpose::Prose)
-    } else if item.suppress_author {
-        Some(CitePurpose::Year)
-    } else {
-        None
-    };
-    Some(CitationItem::new(entry, locator, None, false, purpose))
 }
 
 fn csl_locator(kind: LocatorKind) -> CslLocator {
@@ -528,50 +380,4 @@ fn csl_locator(kind: LocatorKind) -> CslLocator {
         LocatorKind::Volume => CslLocator::Volume,
         LocatorKind::Table => CslLocator::Table,
     }
-}
-
-/// A citation's HTML: each item linked to its entry, prefixes and suffixes in place, short names.
-fn citation_html(rendered: &hayagriva::ElemChildren, citation: &Citation, link: bool) -> String {
-    let items: Vec<ItemDecoration<'_>> = citation
-        .items
-        .iter()
-        .map(|item| ItemDecoration {
-            href: link.then(|| format!("#{}", reference_anchor(&item.key))),
-            prefix: &item.prefix,
-            suffix: &item.suffix,
-            suppress_author: item.suppress_author,
-        })
-        .collect();
-    let body = write_citation_html(
-        rendered,
-        &HtmlOptions {
-            items: &items,
-            use_aliases: true,
-            link_urls: false,
-        },
-    );
-    // hayagriva drops the parentheses when an item is year-only (`[-@key]`); put them back.
-    let needs_parens =
-        !citation.narrative && citation.items.iter().any(|item| item.suppress_author);
-    if needs_parens {
-        format!("({body})")
-    } else if citation.narrative {
-        space_before_parenthesis(&body)
-    } else {
-        body
-    }
-}
-
-/// hayagriva writes a narrative citation with a locator as "NSA(2024, p. 4)"; APA has a space.
-fn space_before_parenthesis(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 1);
-    let mut previous = ' ';
-    for c in html.chars() {
-        if c == '(' && (previous.is_alphanumeric() || previous == '.') {
-            out.push(' ');
-        }
-        out.push(c);
-        previous = c;
-    }
-    out
 }

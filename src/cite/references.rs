@@ -1,29 +1,54 @@
-//! Reference files — hayagriva YAML, BibTeX/BibLaTeX, CSL-JSON — read into one library, plus this project's own
-//! per-entry fields (`listed: false` for a source the author cited but did not list).
+//! Reference files — hayagriva YAML, BibTeX/BibLaTeX, CSL-JSON, CSL-YAML — read into the CSL
+//! engine's model ([`Reference`]), plus this project's own per-entry fields (`listed: false`
+//! for a source the author cited but did not list).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-use hayagriva::Library;
-
-use super::bibtex::{self, ParsedEntry};
+use super::bibtex;
 use super::csl_json;
+use super::read::hayagriva::read_hayagriva;
+use crate::csl::reference::Reference;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::frontmatter::{offset_of, yaml_diagnostic, YamlPlace};
 use crate::load::Project;
 use crate::parse::Document;
 
 /// Every entry of every reference file.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct References {
-    pub library: Library,
+    /// In the order the files give them; each key once.
+    pub entries: Vec<Reference>,
+    by_key: HashMap<String, usize>,
     pub info: BTreeMap<String, EntryInfo>,
-    /// Entries that could not be read (the others were).
+    /// Entries that could not be read (the others were), and other slips in the files.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// What the tool knows about an entry besides what hayagriva formats.
+impl References {
+    pub fn get(&self, key: &str) -> Option<&Reference> {
+        self.by_key.get(key).map(|&index| &self.entries[index])
+    }
+
+    /// Every key, in file order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|entry| entry.id.as_str())
+    }
+
+    fn push(&mut self, reference: Reference) {
+        self.by_key.insert(reference.id.clone(), self.entries.len());
+        self.entries.push(reference);
+    }
+}
+
+/// An entry read from a file, with where its key is written.
+pub struct ParsedEntry {
+    pub reference: Reference,
+    pub key_span: Range<usize>,
+}
+
+/// What the tool knows about an entry besides what the engine formats.
 #[derive(Debug, Clone)]
 pub struct EntryInfo {
     /// False for a source the text cites but the author's own list omits.
@@ -35,9 +60,7 @@ pub struct EntryInfo {
 
 pub fn load_references(project: &Project, document: &Document) -> Result<References, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let mut library = Library::new();
-    let mut info: BTreeMap<String, EntryInfo> = BTreeMap::new();
-    let mut warnings = Vec::new();
+    let mut references = References::default();
     if document.meta.bibliography.0.is_empty() {
         let span = document.index_yaml.clone();
         return Err(Diagnostic::new("the brief names no references file")
@@ -98,14 +121,18 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
                 continue;
             }
         };
-        warnings.extend(file_warnings);
+        references.warnings.extend(file_warnings);
         let unlisted = match Format::of(name) {
             Some(Format::Yaml) => keys_with_false(&file, "listed"),
             _ => BTreeSet::new(),
         };
-        for ParsedEntry { entry, key_span } in entries {
-            let key = entry.key().to_string();
-            if let Some(previous) = info.get(&key) {
+        for ParsedEntry {
+            reference,
+            key_span,
+        } in entries
+        {
+            let key = reference.id.clone();
+            if let Some(previous) = references.info.get(&key) {
                 let (line, column) = previous.file.line_col(previous.span.start);
                 diagnostics.push(
                     Diagnostic::new(format!("the key `{key}` is defined twice"))
@@ -118,7 +145,7 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
                 continue;
             }
             let listed = !unlisted.contains(&key);
-            info.insert(
+            references.info.insert(
                 key,
                 EntryInfo {
                     listed,
@@ -126,14 +153,10 @@ pub fn load_references(project: &Project, document: &Document) -> Result<Referen
                     span: key_span,
                 },
             );
-            library.push(&entry);
+            references.push(reference);
         }
     }
-    diagnostics.into_result(References {
-        library,
-        info,
-        warnings,
-    })
+    diagnostics.into_result(references)
 }
 
 /// The reference formats, told apart by file extension as Pandoc does.
@@ -199,7 +222,8 @@ fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnosti
             return Ok(csl_json::parse_items(file, &items, "CSL-YAML"));
         }
     }
-    let library = hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
+    // hayagriva's own reader checks the file, for its messages; the entries are read here.
+    hayagriva::io::from_yaml_str(&file.text).map_err(|error| {
         let locate = |line: usize, column: usize| offset_of(&file.text, 0, line, column);
         let place = YamlPlace { what: "references file", fields: &[], fallback: 0, locate: &locate };
         let diagnostic = yaml_diagnostic(file, &error, &place);
@@ -210,11 +234,15 @@ fn parse_yaml(file: &Arc<SourceFile>) -> Result<(Vec<ParsedEntry>, Vec<Diagnosti
             "entries are `key:` followed by indented fields (type, title, author, date, url); see hayagriva's file format",
         )
     })?;
-    let entries = library
-        .iter()
-        .map(|entry| ParsedEntry {
-            key_span: key_span(file, entry.key()),
-            entry: entry.clone(),
+    let value: serde_yaml::Value = serde_yaml::from_str(&file.text).unwrap_or_default();
+    let entries = value
+        .as_mapping()
+        .map(read_hayagriva)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|reference| ParsedEntry {
+            key_span: key_span(file, &reference.id),
+            reference,
         })
         .collect();
     Ok((entries, Vec::new()))
@@ -237,8 +265,7 @@ fn key_span(file: &SourceFile, key: &str) -> Range<usize> {
     0..0
 }
 
-/// Keys of the YAML entries that set `field: false` (hayagriva ignores fields it does not know,
-/// so this project's own fields are read here).
+/// Keys of the YAML entries that set `field: false` (this project's own fields).
 fn keys_with_false(file: &SourceFile, field: &str) -> BTreeSet<String> {
     let Ok(serde_yaml::Value::Mapping(entries)) =
         serde_yaml::from_str::<serde_yaml::Value>(&file.text)

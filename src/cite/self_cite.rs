@@ -1,12 +1,14 @@
 //! "Cite this brief": the brief's own reference in its citation style, as BibTeX and as RIS, so
 //! that readers can cite it as easily as it cites its sources.
 
-use hayagriva::citationberg::{IndependentStyle, Locale};
-use hayagriva::{BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, Library};
 use serde::Serialize;
-use serde_yaml::{Mapping, Value};
 
-use super::html::{tidy_punctuation, write_html, HtmlOptions};
+use super::html::{write_html, HtmlOptions};
+use crate::csl::reference::{
+    Date, DateParts, DateVariable, Kind, Name as CslName, NameVariable, Reference,
+    StandardVariable, Value, Variable,
+};
+use crate::csl::Engine;
 use crate::meta::BriefMeta;
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -76,9 +78,9 @@ fn date_parts(meta: &BriefMeta) -> (Option<String>, Option<u32>, Option<u32>) {
     (year, month, day)
 }
 
-pub fn cite_brief(meta: &BriefMeta, style: &IndependentStyle, locales: &[Locale]) -> SelfCitation {
+pub fn cite_brief(meta: &BriefMeta, engine: &Engine) -> SelfCitation {
     SelfCitation {
-        html: formatted(meta, style, locales).unwrap_or_default(),
+        html: formatted(meta, engine).unwrap_or_default(),
         bibtex: bibtex(meta),
         ris: ris(meta),
         authors: names(meta)
@@ -94,53 +96,55 @@ pub fn cite_brief(meta: &BriefMeta, style: &IndependentStyle, locales: &[Locale]
     }
 }
 
-fn formatted(meta: &BriefMeta, style: &IndependentStyle, locales: &[Locale]) -> Option<String> {
-    let mut entry = Mapping::new();
-    entry.insert("type".into(), "report".into());
-    entry.insert("title".into(), full_title(meta).into());
-    let authors: Vec<Value> = names(meta)
+fn formatted(meta: &BriefMeta, engine: &Engine) -> Option<String> {
+    let mut brief = Reference::new("brief", Kind::Report);
+    brief.set(
+        Variable::Standard(StandardVariable::Title),
+        Value::Text(full_title(meta)),
+    );
+    let authors: Vec<CslName> = names(meta)
         .into_iter()
         .map(|name| {
-            let mut person = Mapping::new();
-            person.insert("name".into(), name.family.into());
-            if !name.given.is_empty() {
-                person.insert("given-name".into(), name.given.into());
+            if name.given.is_empty() {
+                CslName::literal(name.family)
+            } else {
+                CslName::person(name.family, Some(name.given))
             }
-            Value::Mapping(person)
         })
         .collect();
     if !authors.is_empty() {
-        entry.insert("author".into(), Value::Sequence(authors));
+        brief.set(Variable::Name(NameVariable::Author), Value::Names(authors));
     }
     let (year, month, day) = date_parts(meta);
-    if let Some(year) = year {
-        let date = match (month, day) {
-            (Some(m), Some(d)) => format!("{year}-{m:02}-{d:02}"),
-            (Some(m), None) => format!("{year}-{m:02}"),
-            _ => year,
+    if let Some(year) = year.and_then(|y| y.parse().ok()) {
+        let parts = DateParts {
+            year,
+            month: month.map(|m| m as u8),
+            day: day.filter(|_| month.is_some()).map(|d| d as u8),
         };
-        entry.insert("date".into(), date.into());
+        brief.set(
+            Variable::Date(DateVariable::Issued),
+            Value::Date(Date {
+                parts: vec![parts],
+                ..Date::default()
+            }),
+        );
     }
     if let Some(url) = &meta.base_url {
-        entry.insert("url".into(), url.clone().into());
+        brief.set(
+            Variable::Standard(StandardVariable::URL),
+            Value::Text(url.clone()),
+        );
     }
-    let mut library = Mapping::new();
-    library.insert("brief".into(), Value::Mapping(entry));
-    let library: Library = serde_yaml::from_value(Value::Mapping(library)).ok()?;
-    let brief = library.iter().next()?;
-    let mut driver = BibliographyDriver::new();
-    driver.citation(CitationRequest::from_items(
-        vec![CitationItem::with_entry(brief)],
-        style,
-        locales,
-    ));
-    let rendered = driver.finish(BibliographyRequest::new(style, None, locales));
-    let item = rendered.bibliography?.items.into_iter().next()?;
+    let processed = engine.process(&[brief], &[], &["brief".to_string()]);
+    let entry = processed.bibliography.into_iter().next()?;
+    let quotes = engine.quote_marks();
     let options = HtmlOptions {
+        items: &[],
         link_urls: true,
-        ..HtmlOptions::default()
+        quotes: &quotes,
     };
-    Some(tidy_punctuation(&write_html(&item.content, &options)))
+    Some(write_html(&entry.content, &options))
 }
 
 /// BibTeX's special characters escaped; braces keep the title's capitals.

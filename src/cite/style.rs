@@ -1,8 +1,8 @@
 //! The citation style: a built-in one by name, or a `.csl` file of the brief's (its nesting
 //! bounded before it is parsed), or a dependent style's built-in parent.
 
+use citationberg::{IndependentStyle, Style};
 use hayagriva::archive::ArchivedStyle;
-use hayagriva::citationberg::{IndependentStyle, Style};
 
 use super::references::field_span;
 use crate::diagnostic::{closest, Diagnostic};

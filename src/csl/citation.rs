@@ -145,6 +145,8 @@ fn positions(
 
 /// One rendered cite, with what collapsing needs to know about it.
 pub struct RenderedCite<'a> {
+    /// Its place among the citation's items, as written (before any sorting).
+    pub index: usize,
     pub input: &'a CiteInput,
     pub reference: &'a Reference,
     pub state: CiteState,
@@ -185,6 +187,9 @@ fn format_citation(
 ) -> Vec<Inline> {
     let punct = style.punctuation_in_quote();
     let mut cites: Vec<RenderedCite> = Vec::new();
+    // A narrative citation ("Doe (2020)") names the first item's authors in the text, and the
+    // rest is that item's citation without them.
+    let mut in_text: Option<Vec<Inline>> = None;
     for (item_index, item) in citation.items.iter().enumerate() {
         let Some(reference) = document.references.get(item.id.as_str()) else {
             continue;
@@ -200,7 +205,13 @@ fn format_citation(
         state.first_note = first;
         state.locator = item.locator.clone();
         state.label = item.label;
-        let (mut output, names) = render_cite(style, reference, &state, item.suppress_author);
+        let narrative = citation.narrative && item_index == 0;
+        let suppress_author = item.suppress_author || narrative;
+        let (mut output, names) = render_cite(style, reference, &state, suppress_author);
+        if narrative {
+            let (_, names) = render_cite(style, reference, &state, false);
+            in_text = names.filter(|names| !is_empty(names));
+        }
         if item.author_only {
             output = names.clone().unwrap_or_default();
         }
@@ -224,6 +235,7 @@ fn format_citation(
             None => Vec::new(),
         };
         cites.push(RenderedCite {
+            index: item_index,
             input: item,
             reference,
             state,
@@ -248,16 +260,26 @@ fn format_citation(
         }
         append(&mut body, piece, punct);
     }
-    if is_empty(&body) {
-        return body;
+    if !is_empty(&body) {
+        body = with_affixes(
+            body,
+            layout.prefix.as_deref(),
+            layout.suffix.as_deref(),
+            punct,
+        );
+        body = apply_formatting(body, &layout.to_formatting());
     }
-    let body = with_affixes(
-        body,
-        layout.prefix.as_deref(),
-        layout.suffix.as_deref(),
-        punct,
-    );
-    apply_formatting(body, &layout.to_formatting())
+    match in_text {
+        // One cite, one mark: the names and the rest link to the same entry.
+        Some(mut names) => {
+            if !is_empty(&body) {
+                names.push(Inline::text(" "));
+                names.extend(body);
+            }
+            vec![Inline::Cite(0, names)]
+        }
+        None => body,
+    }
 }
 
 /// The delimiter between two cites, without its punctuation where a cite's own affix already
@@ -289,7 +311,7 @@ pub fn with_cite_affixes(
     if let Some(prefix) = cite.input.prefix.as_deref().filter(|p| !p.is_empty()) {
         out.extend(rich::parse(prefix));
     }
-    append(&mut out, output, punct);
+    append(&mut out, vec![Inline::Cite(cite.index, output)], punct);
     if let Some(suffix) = cite.input.suffix.as_deref().filter(|s| !s.is_empty()) {
         append(&mut out, rich::parse(suffix), punct);
     }

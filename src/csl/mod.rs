@@ -51,6 +51,9 @@ pub struct CitationInput {
     pub items: Vec<CiteInput>,
     /// The note the citation sits in, for note styles (`near-note`, `first-reference-note-number`).
     pub note_number: Option<u32>,
+    /// Written in the text's flow ("Doe (2020) shows"): the first item's names, then the rest
+    /// of the citation without them, as Pandoc's citeproc prints `@doe`.
+    pub narrative: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@
 //! - [`json`]: a [`Reference`] written as CSL-JSON, to compare a reader with Pandoc's.
 
 pub mod bibtex;
+pub mod hayagriva;
 pub mod json;
 pub mod rich;
 

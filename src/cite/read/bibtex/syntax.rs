@@ -349,7 +349,11 @@ impl Reader<'_> {
                     hint: "remove one of them".into(),
                 });
             } else {
-                entry.fields.push(RawField { name, value, span });
+                entry.fields.push(RawField {
+                    name,
+                    value,
+                    span: span.clone(),
+                });
             }
             self.skip_whitespace();
             match self.peek() {
@@ -357,11 +361,32 @@ impl Reader<'_> {
                 Some(b) if b == close => {}
                 _ => {
                     let key = Some(entry.key.as_str());
+                    // A value that takes in the lines of other fields lost its closing brace
+                    // there, not where the reader stopped.
+                    if swallows_fields(&self.text[span.clone()]) {
+                        return Err(self.problem(
+                            key,
+                            span.start..span.start + 1,
+                            "this value is never closed: it runs on into the next fields".into(),
+                            "close it with `}` where it ends; the other entries were read",
+                        ));
+                    }
                     return Err(self.expected(key, "`,` or the entry's end after a value"));
                 }
             }
         }
     }
+}
+
+/// Whether a value's text holds a line that looks like a field of its own (`  year = 2024`).
+fn swallows_fields(value: &str) -> bool {
+    value.lines().skip(1).any(|line| {
+        let line = line.trim_start();
+        let name_len = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(line.len());
+        name_len > 0 && line[name_len..].trim_start().starts_with('=')
+    })
 }
 
 #[cfg(test)]
