@@ -245,7 +245,9 @@ fn format_citation(
         });
     }
     if let Some(sort) = &style.csl.citation.sort {
-        cites.sort_by(|a, b| sort::compare(sort, &a.sort_keys, &b.sort_keys));
+        sort_between_affixes(&mut cites, |a, b| {
+            sort::compare(sort, &a.sort_keys, &b.sort_keys)
+        });
     }
     let layout = &style.csl.citation.layout;
     let delimiter = layout.delimiter.as_deref().unwrap_or("");
@@ -279,6 +281,30 @@ fn format_citation(
             vec![Inline::Cite(0, names)]
         }
         None => body,
+    }
+}
+
+/// Sorts the cites of a citation, but never across a cite with a prefix or suffix: "see Doe;
+/// also Roe" keeps its words where the author put them. Each run of cites without affixes is
+/// sorted on its own (as Pandoc's citeproc does).
+fn sort_between_affixes(
+    cites: &mut [RenderedCite],
+    compare: impl Fn(&RenderedCite, &RenderedCite) -> std::cmp::Ordering,
+) {
+    let has_affix = |cite: &RenderedCite| {
+        cite.input.prefix.as_deref().is_some_and(|p| !p.is_empty())
+            || cite.input.suffix.as_deref().is_some_and(|s| !s.is_empty())
+    };
+    let mut start = 0;
+    while start < cites.len() {
+        let mut end = start + 1;
+        if !has_affix(&cites[start]) {
+            while end < cites.len() && !has_affix(&cites[end]) {
+                end += 1;
+            }
+        }
+        cites[start..end].sort_by(&compare);
+        start = end;
     }
 }
 

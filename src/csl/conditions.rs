@@ -51,9 +51,12 @@ fn passes(ctx: &Ctx, branch: &ChooseBranch) -> bool {
     }
 }
 
-/// Whether a variable has a value for this cite (substituted variables count as empty).
+/// Whether a variable has a value for this cite. A name variable printed in place of another
+/// (`cs:substitute`) is not printed again, but it still counts here: APA asks whether a chapter
+/// has editors after printing them as the book's contributors ("In C. Weihs (Ed.), …
+/// Springer"), as Pandoc's citeproc and citeproc-js answer it.
 pub fn has_variable(ctx: &Ctx, variable: Variable) -> bool {
-    if ctx.is_suppressed(variable) {
+    if ctx.is_suppressed(variable) && !matches!(variable, Variable::Name(_)) {
         return false;
     }
     match variable {

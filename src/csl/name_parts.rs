@@ -52,16 +52,17 @@ pub(super) fn render_name(
     }
     let level = ctx.cite.given_levels.get(index).copied().unwrap_or(0);
     let mut form = options.form;
-    let mut initialize_with = options.initialize_with;
+    let initialize_with = options.initialize_with;
     let mut initialize = options.initialize;
+    // A given name shown in full keeps the style's `initialize-with` on the initials it
+    // already has ("Steven L" → "Steven L."), as `initialize="false"` does.
     if level > 0 && form == NameForm::Short {
         form = NameForm::Long;
         if level >= 2 {
-            initialize_with = None;
+            initialize = false;
         }
     } else if level > 0 {
-        initialize_with = None;
-        initialize = true;
+        initialize = false;
     }
     let family = name.family.as_deref().unwrap_or_default();
     let non_dropping = name.non_dropping_particle.as_deref();
