@@ -157,7 +157,7 @@ fn format_numbers(
             Token::Number(text) => match text.parse::<i32>() {
                 Ok(n) if ctx.mode == Mode::Sort => out.push_str(&format!("{n:08}")),
                 Ok(n) => out.push_str(&match form {
-                    NumberForm::Numeric => text.clone(),
+                    NumberForm::Numeric => n.to_string(),
                     NumberForm::Ordinal => ctx.style.locales.ordinal(n, gender),
                     NumberForm::LongOrdinal => ctx.style.locales.long_ordinal(n, gender),
                     NumberForm::Roman => roman(n),

@@ -6,9 +6,12 @@ use citationberg::TextCase;
 use super::output::{map_all_text, map_text, Inline};
 
 /// Words title case leaves lowercase unless first, last or after a colon.
+/// The specification's list, plus "about" and the name particles the test suite keeps
+/// lowercase (`textcase_SkipNameParticlesInTitleCase`), as Pandoc's citeproc also does.
 const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of",
-    "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
+    "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet", "about",
+    "van", "von", "de", "d", "l",
 ];
 
 /// Applies `case` to `nodes`. Title case applies only to English items (`english`).
@@ -124,7 +127,7 @@ fn title(nodes: &mut [Inline]) {
             if protected {
                 out.push_str(word);
             } else {
-                out.push_str(&title_word(word, sentence_start || is_last, after_period));
+                out.push_str(&title_word(word, sentence_start, is_last, after_period));
             }
             after_period = word.ends_with('.');
             sentence_start = false;
@@ -145,7 +148,8 @@ fn ends_sentence(between: &str) -> bool {
     trimmed.ends_with([':', '?', '!']) || (trimmed.ends_with('.') && between.ends_with(' '))
 }
 
-fn title_word(word: &str, edge: bool, after_period: bool) -> String {
+fn title_word(word: &str, sentence_start: bool, is_last: bool, after_period: bool) -> String {
+    let edge = sentence_start || is_last;
     // Each part of "out-of-fashion" is a word: stop words and single letters inside the
     // compound stay lowercase, parts with capitals of their own stay as written.
     let mut out = String::with_capacity(word.len());
@@ -153,6 +157,13 @@ fn title_word(word: &str, edge: bool, after_period: bool) -> String {
         if index > 0 {
             out.push('-');
         }
+        // A quotation mark or apostrophe before the word ("’went low’") is not the word.
+        let opening = part.len()
+            - part
+                .trim_start_matches(['\'', '\u{2019}', '\u{2018}', '`'])
+                .len();
+        out.push_str(&part[..opening]);
+        let part = &part[opening..];
         let lower = part.to_lowercase();
         let stop = STOP_WORDS.contains(&lower.as_str());
         let first_upper = part.chars().next().is_some_and(char::is_uppercase);
@@ -161,8 +172,10 @@ fn title_word(word: &str, edge: bool, after_period: bool) -> String {
             out.push_str(part);
             continue;
         }
+        // A single letter ("arXiv e-Prints", "the x factor") stays as written inside a title.
         let keep_lower = if index == 0 {
-            stop && !edge
+            let single = part.chars().count() < 2;
+            (stop && !edge) || (single && !sentence_start)
         } else {
             stop || part.chars().count() < 2
         };
@@ -234,6 +247,17 @@ mod tests {
             "The Lord of the Rings: A Tale of iPhone Users"
         );
         assert_eq!(cased("UK", TextCase::TitleCase), "UK");
+        assert_eq!(
+            cased("arXiv e-prints", TextCase::TitleCase),
+            "arXiv e-Prints"
+        );
+        assert_eq!(
+            cased(
+                "democrats \u{2019}went low\u{2019} on twitter",
+                TextCase::TitleCase
+            ),
+            "Democrats \u{2019}Went Low\u{2019} on Twitter"
+        );
         assert_eq!(
             cased("long-term effects", TextCase::TitleCase),
             "Long-Term Effects"

@@ -7,12 +7,27 @@
 //! `:` and a space, keep their capital (and gain one if they are all lower case), except that
 //! the title's last word is never capitalised that way ("Alpha: beta"), which is Pandoc's
 //! reading. Hyphens and other punctuation separate words; an apostrophe inside a word does
-//! not, so "O'Brien" is kept where Pandoc lowers it to "o'brien".
+//! not, so "O'Brien" is kept where Pandoc lowers it to "o'brien", and neither is an
+//! initialism's full stop: "U.S." stays, where Pandoc writes "u.s.".
 //!
 //! Also here: the short title a title has before its first colon ("GWTC-3: Compact binary
 //! coalescences…" is "GWTC-3"), as Pandoc derives it.
 
 use crate::cite::read::rich::{tidy, Inline, Style};
+
+/// Whether a one-letter word is part of an initialism written with full stops ("U.S.",
+/// "U.K."): a capital followed by `.` and a letter, or following a letter and `.`.
+fn in_initialism(chars: &[(usize, char, bool)], word: &std::ops::Range<usize>) -> bool {
+    let at = |i: usize| chars.get(i).map(|(_, c, _)| *c);
+    if word.len() != 1 || at(word.end) != Some('.') {
+        return false;
+    }
+    let letter_after = at(word.end + 1).is_some_and(char::is_alphabetic);
+    let letter_before = word.start >= 2
+        && at(word.start - 1) == Some('.')
+        && at(word.start - 2).is_some_and(char::is_alphabetic);
+    letter_after || letter_before
+}
 
 /// Turns `inlines` to sentence case in place.
 pub fn sentence_case(inlines: &mut [Inline]) {
@@ -43,6 +58,7 @@ pub fn sentence_case(inlines: &mut [Inline]) {
                 changes.push((word.start, upper(first)));
             }
         } else if first.is_uppercase()
+            && !in_initialism(&chars, word)
             && letters[1..]
                 .iter()
                 .all(|c| c.is_lowercase() || is_mark(*c) || is_apostrophe(*c))
@@ -184,7 +200,7 @@ mod tests {
     fn capitalised_words_are_lowered_and_others_kept() {
         assert_eq!(
             sentence(r"A {Bayesian} Study of {NASA} Data and McDonald Python3 X-Ray U.S. COVID-19 3D ABCs Fourier's Way"),
-            "A <span class=\"nocase\">Bayesian</span> study of <span class=\"nocase\">NASA</span> data and McDonald Python3 x-ray u.s. COVID-19 3D ABCs fourier’s way"
+            "A <span class=\"nocase\">Bayesian</span> study of <span class=\"nocase\">NASA</span> data and McDonald Python3 x-ray U.S. COVID-19 3D ABCs fourier’s way"
         );
         assert_eq!(sentence("eBay Rules the World"), "eBay rules the world");
         assert_eq!(sentence("alpha Beta"), "Alpha beta");
