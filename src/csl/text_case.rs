@@ -164,6 +164,13 @@ fn title_word(word: &str, sentence_start: bool, is_last: bool, after_period: boo
                 .len();
         out.push_str(&part[..opening]);
         let part = &part[opening..];
+        // All in capitals ("NASA", the "A" of "Royal Society A") is kept as written.
+        if part.chars().any(char::is_alphabetic)
+            && part.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+        {
+            out.push_str(part);
+            continue;
+        }
         let lower = part.to_lowercase();
         let stop = STOP_WORDS.contains(&lower.as_str());
         let first_upper = part.chars().next().is_some_and(char::is_uppercase);
