@@ -111,7 +111,18 @@ fn title(nodes: &mut [Inline]) {
         let mut last = 0;
         for (start, end) in words(t) {
             if continues && start == 0 {
-                out.push_str(&t[..end]);
+                // "{P}hysics-informed": the word began in the protected span; the parts after
+                // its hyphen are words of the compound all the same.
+                let word = &t[..end];
+                match word.split_once('-') {
+                    Some((head, rest)) => {
+                        let is_last = index + 1 == total_words;
+                        out.push_str(head);
+                        out.push('-');
+                        out.push_str(&title_word(rest, false, is_last, false));
+                    }
+                    None => out.push_str(word),
+                }
                 last = end;
                 index += 1;
                 sentence_start = false;
@@ -268,6 +279,20 @@ mod tests {
         assert_eq!(
             cased("long-term effects", TextCase::TitleCase),
             "Long-Term Effects"
+        );
+    }
+
+    #[test]
+    fn a_compound_that_starts_in_a_protected_span_is_title_cased_after_its_hyphen() {
+        let mut nodes = vec![
+            Inline::text("Lift & Learn: "),
+            Inline::NoCase(vec![Inline::text("P")]),
+            Inline::text("hysics-informed machine learning"),
+        ];
+        apply(&mut nodes, TextCase::TitleCase, true);
+        assert_eq!(
+            plain(&nodes),
+            "Lift & Learn: Physics-Informed Machine Learning"
         );
     }
 
