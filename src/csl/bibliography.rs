@@ -7,7 +7,7 @@ use citationberg::{Display, SubsequentAuthorSubstituteRule};
 
 use super::citation::Document;
 use super::context::{CiteState, Ctx, Mode, Prepared};
-use super::output::{append, is_empty, plain, with_affixes, Inline};
+use super::output::{append, is_empty, plain, trim_end, with_affixes, Inline};
 use super::render::{apply_formatting, render};
 use super::BibEntry;
 
@@ -60,7 +60,9 @@ pub fn format_bibliography(style: &Prepared, document: &Document) -> Vec<BibEntr
                     append(last, vec![Inline::text(suffix)], punct);
                 }
             }
-            let content = second_field_align(pieces, punct);
+            // The text beside the margin ends where its last field does (citeproc-js).
+            let mut content = second_field_align(pieces, punct);
+            trim_end(&mut content);
             entries.push(BibEntry {
                 id: reference.id.clone(),
                 content: apply_formatting(content, &layout.to_formatting()),

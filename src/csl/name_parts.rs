@@ -131,7 +131,10 @@ pub(super) fn render_name(
     let mut out = Vec::new();
     if let Some(given) = &given {
         out.extend(styled(ctx, given_part, &[piece(Some(given), given_part)]));
-        out.push(Inline::text(" "));
+        // A given-name part whose suffix ends in a space (`&#160;`) is already apart.
+        if !super::output::last_char(&out).is_some_and(char::is_whitespace) {
+            out.push(Inline::text(" "));
+        }
     }
     let suffix_text = suffix.map(|s| {
         let separator = if name.comma_suffix { ", " } else { " " };

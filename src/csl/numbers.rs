@@ -100,7 +100,8 @@ pub fn render_number(ctx: &Ctx, number: &Number) -> Vec<Inline> {
             gender,
         ))]
     } else {
-        rich::parse(&value)
+        // A number variable is not rich text: "1<sup>er</sup>" prints as written.
+        vec![Inline::text(value)]
     };
     if let Some(case) = number.text_case {
         case_for_item(ctx, &mut body, case);

@@ -217,13 +217,26 @@ pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote
                     text.pop();
                 }
             }
-            Merge::Keep if previous == ' ' && next == ' ' => {
+            // A space after a space, or after a no-break space a name part ends with.
+            Merge::Keep if previous.is_whitespace() && next == ' ' => {
                 take_first_char(&mut more);
             }
             Merge::Keep => {}
         }
     }
     out.extend(more);
+}
+
+/// Drops the spaces an entry ends with (a layout suffix of " ", an affix after the last field):
+/// citeproc-js trims them, and a page would show them as a stray gap before the backlinks.
+pub fn trim_end(nodes: &mut [Inline]) {
+    while let Some(text) = last_text_mut(nodes) {
+        let trimmed = text.trim_end().len();
+        if trimmed == text.len() {
+            return;
+        }
+        text.truncate(trimmed);
+    }
 }
 
 fn last_text_mut(nodes: &mut [Inline]) -> Option<&mut String> {
