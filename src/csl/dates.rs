@@ -24,14 +24,12 @@ pub fn render_date(ctx: &Ctx, element: &citationberg::Date) -> Vec<Inline> {
         .filter(|date| date.literal.is_some() || date.parts.first().is_some_and(|p| p.year != 0));
     let suppressed = ctx.is_suppressed(citationberg::taxonomy::Variable::Date(variable));
     let value = value.filter(|_| !suppressed);
-    ctx.note_variable(
-        citationberg::taxonomy::Variable::Date(variable),
-        value.is_some(),
-    );
     let Some(date) = value else {
+        ctx.note_variable(citationberg::taxonomy::Variable::Date(variable), false);
         return Vec::new();
     };
     if ctx.mode == Mode::Sort {
+        ctx.note_variable(citationberg::taxonomy::Variable::Date(variable), true);
         return vec![Inline::text(sort_key_for(ctx, element, date))];
     }
     let mut body = if let Some(literal) = &date.literal {
@@ -40,6 +38,8 @@ pub fn render_date(ctx: &Ctx, element: &citationberg::Date) -> Vec<Inline> {
         let (parts, delimiter) = layout(ctx, element);
         render_parts(ctx, date, &parts, &delimiter)
     };
+    // A date that exists but prints none of the parts asked for ("month" of a year-only
+    // date) counts as empty for its group.
     ctx.note_variable(
         citationberg::taxonomy::Variable::Date(variable),
         !is_empty(&body),

@@ -252,10 +252,20 @@ fn ranges(ctx: &Ctx, text: &str, format: Option<citationberg::PageRangeFormat>) 
         out.push_str(&range(segment, format, &delimiter));
         segment.clear();
     };
+    // "213 & 235": the ampersand is the locale's (`and`, symbol form).
+    let ampersand = ctx
+        .style
+        .locales
+        .other(OtherTerm::And, TermForm::Symbol)
+        .unwrap_or("&")
+        .to_string();
     for c in text.chars() {
-        if c == ',' || c == '&' {
+        if c == ',' {
             flush(&mut segment, &mut out);
             out.push(c);
+        } else if c == '&' {
+            flush(&mut segment, &mut out);
+            out.push_str(&ampersand);
         } else {
             segment.push(c);
         }
