@@ -312,6 +312,13 @@ fn range(segment: &str, format: Option<citationberg::PageRangeFormat>, delimiter
     format!("{lead}{body}{trail}")
 }
 
+/// Whether a locator begins with an abbreviated word ("vol.", "fol.") before its number.
+fn starts_with_own_label(locator: &str) -> bool {
+    let first = locator.split_whitespace().next().unwrap_or("");
+    let word = first.strip_suffix('.').unwrap_or("");
+    !word.is_empty() && word.chars().all(char::is_alphabetic)
+}
+
 pub fn render_label(ctx: &Ctx, label: &Label) -> Vec<Inline> {
     let variable = Variable::from(label.variable);
     let Some(value) = number_value(ctx, variable) else {
@@ -319,6 +326,10 @@ pub fn render_label(ctx: &Ctx, label: &Label) -> Vec<Inline> {
     };
     let term = match label.variable {
         NumberOrPageVariable::Number(NumberVariable::Locator) => {
+            // "vol. 1, fol. 186": a locator that starts with a label of its own gets no other.
+            if starts_with_own_label(&value) {
+                return Vec::new();
+            }
             match ctx.cite.label.unwrap_or(Locator::Page) {
                 Locator::Custom => return Vec::new(),
                 locator => Term::Locator(locator),

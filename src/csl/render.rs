@@ -154,10 +154,18 @@ fn render_macro(ctx: &Ctx, children: &[LayoutRenderingElement]) -> Vec<Inline> {
 
 /// Applies a text case, title case only where the item is in English.
 pub fn case_for_item(ctx: &Ctx, body: &mut [Inline], case: TextCase) {
-    let english = match ctx
+    let language = ctx
         .reference
-        .text(Variable::Standard(StandardVariable::Language))
+        .text(Variable::Standard(StandardVariable::Language));
+    // Turkish and Azerbaijani pair i with İ and ı with I.
+    if language.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l == "tr" || l == "az" || l.starts_with("tr-") || l.starts_with("az-")
+    }) && text_case::apply_turkic(body, case)
     {
+        return;
+    }
+    let english = match language {
         Some(language) => {
             let language = language.to_ascii_lowercase();
             language.is_empty() || language.starts_with("en")

@@ -30,6 +30,24 @@ pub fn apply(nodes: &mut [Inline], case: TextCase, english: bool) {
     }
 }
 
+/// Upper- and lowercase for Turkic languages, where the dotted and dotless i are two letters;
+/// false for the cases they do not change.
+pub fn apply_turkic(nodes: &mut [Inline], case: TextCase) -> bool {
+    match case {
+        TextCase::Uppercase => map_text(nodes, &mut |t| {
+            *t = t.replace('i', "\u{130}").to_uppercase();
+        }),
+        TextCase::Lowercase => map_text(nodes, &mut |t| {
+            *t = t
+                .replace('I', "\u{131}")
+                .replace('\u{130}', "i")
+                .to_lowercase();
+        }),
+        _ => return false,
+    }
+    true
+}
+
 fn capitalize_first(nodes: &mut [Inline]) {
     let mut done = false;
     map_text(nodes, &mut |t| {
