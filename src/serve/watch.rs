@@ -1,11 +1,17 @@
-//! Watching the brief's files: edits arrive debounced, a burst of saves becomes one rebuild.
+//! Watching the brief's files: edits arrive in bursts (an editor's save is several events), and
+//! a burst becomes one rebuild. The burst is gathered here rather than by a debouncing crate:
+//! debouncers drop a file created and removed within their window, and an author who adds a
+//! template, sees its error and deletes it would be left looking at the error.
 
 use std::path::Path;
+use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify::{
+    recommended_watcher, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _,
+};
 
 use super::{Builder, Change, Shared};
 use crate::diagnostic::Diagnostic;
@@ -13,50 +19,73 @@ use crate::diagnostic::Diagnostic;
 /// Folders and files never part of a brief's sources.
 const IGNORED: &[&str] = &["public", "target", ".git", "node_modules"];
 
-pub type Watcher = Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>;
+/// How long a burst of events may go quiet before it is one edit.
+const QUIET: Duration = Duration::from_millis(20);
 
-/// Starts watching `folder`; each batch of edits rebuilds and reaches the open pages.
-pub fn start(
-    folder: &Path,
-    mut builder: Builder,
-    shared: Arc<Shared>,
-) -> Result<Watcher, Diagnostic> {
+/// The watch, and the thread that rebuilds; both end when it is dropped.
+pub struct Watcher {
+    _watcher: RecommendedWatcher,
+    _rebuilds: JoinHandle<()>,
+}
+
+/// Starts watching `folder`; each burst of edits rebuilds and reaches the open pages.
+pub fn start(folder: &Path, builder: Builder, shared: Arc<Shared>) -> Result<Watcher, Diagnostic> {
     // Events name absolute paths; a relative folder (`brief serve .`) would match none of them.
     let watched = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
-    let root = watched.clone();
-    let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let change = events
-            .iter()
-            .filter(|event| !matches!(event.kind, EventKind::Access(_)))
-            .flat_map(|event| event.paths.iter())
-            .filter(|path| is_source(&root, path))
-            .map(|path| Change::of(&root, path))
-            .max();
-        let Some(change) = change else { return };
-        // A bug in one rebuild must not end the server: report it and keep the last good site.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            builder.rebuild(change)
-        }))
-        .unwrap_or_else(|_| {
-            Err("error: internal error while rebuilding (a bug in brief); the last good site is still served\n".to_string())
-        });
-        match &outcome {
-            Ok((_, report)) => println!("{report}"),
-            Err(message) => eprint!("{message}"),
-        }
-        super::flush_stdout();
-        shared.publish(outcome.map(|(site, _)| site));
-    };
-    let cannot = |e: notify_debouncer_full::notify::Error| {
+    let cannot = |e: notify::Error| {
         Diagnostic::new(format!("cannot watch {}: {e}", watched.display()))
             .hint("check that the folder exists and can be read; on Linux, the inotify watch limit may be reached (fs.inotify.max_user_watches)")
     };
-    let mut debouncer = new_debouncer(Duration::from_millis(20), None, handler).map_err(cannot)?;
-    debouncer
+    let (events, incoming) = channel::<notify::Result<Event>>();
+    let mut watcher = recommended_watcher(events).map_err(cannot)?;
+    watcher
         .watch(&watched, RecursiveMode::Recursive)
         .map_err(cannot)?;
-    Ok(debouncer)
+    let root = watched.clone();
+    let rebuilds = std::thread::spawn(move || {
+        let mut builder = builder;
+        // Ends when the watcher is dropped and the channel closes.
+        while let Ok(first) = incoming.recv() {
+            let mut burst = vec![first];
+            loop {
+                match incoming.recv_timeout(QUIET) {
+                    Ok(event) => burst.push(event),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            let change = burst
+                .iter()
+                .filter_map(|event| event.as_ref().ok())
+                .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+                .flat_map(|event| event.paths.iter())
+                .filter(|path| is_source(&root, path))
+                .map(|path| Change::of(&root, path))
+                .max();
+            if let Some(change) = change {
+                rebuild(&mut builder, &shared, change);
+            }
+        }
+    });
+    Ok(Watcher {
+        _watcher: watcher,
+        _rebuilds: rebuilds,
+    })
+}
+
+/// One rebuild, reported, and published to the open pages.
+fn rebuild(builder: &mut Builder, shared: &Shared, change: Change) {
+    // A bug in one rebuild must not end the server: report it and keep the last good site.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.rebuild(change)))
+        .unwrap_or_else(|_| {
+            Err("error: internal error while rebuilding (a bug in brief); the last good site is still served\n".to_string())
+        });
+    match &outcome {
+        Ok((_, report)) => println!("{report}"),
+        Err(message) => eprint!("{message}"),
+    }
+    super::flush_stdout();
+    shared.publish(outcome.map(|(site, _)| site));
 }
 
 /// Whether an edit at `path` can change the site: not build output, not hidden or editor files.
