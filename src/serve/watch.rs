@@ -1,6 +1,6 @@
 //! Watching the brief's files: edits arrive in bursts (an editor's save is several events), and
-//! a burst becomes one rebuild. The burst is gathered here rather than by a debouncing crate:
-//! debouncers drop a file created and removed within their window, and an author who adds a
+//! a burst becomes one rebuild. The burst is gathered here rather than by notify-debouncer-full:
+//! it drops a file created and removed within its window, and an author who adds a
 //! template, sees its error and deletes it would be left looking at the error.
 
 use std::path::Path;
