@@ -256,15 +256,13 @@ pub fn parse_suffix(after_key: &str) -> (Option<Locator>, String) {
             continue;
         }
         let value = value_text[..value_len].trim_end().to_string();
-        let rest = value_text[value_len..]
-            .trim()
-            .trim_start_matches(',')
-            .trim()
-            .to_string();
+        // What follows keeps its punctuation: "p. 33, and elsewhere" prints ", and elsewhere".
+        let rest = value_text[value_len..].trim().to_string();
         return (Some(Locator { kind: *kind, value }), rest);
     }
-    let suffix = body.trim().to_string();
-    (None, suffix)
+    // A suffix without a locator keeps the comma it was written with, as Pandoc prints it:
+    // `[@doe, for a summary]` is "(Doe, 2020, for a summary)".
+    (None, trimmed.trim_end().to_string())
 }
 
 /// How much of `text` is a locator value: numbers, roman numerals, ranges and lists ("33–35, 40").
@@ -350,6 +348,10 @@ mod tests {
             })
         );
         assert_eq!(items[0].suffix, "for more");
+        // A suffix keeps the comma it was written with, with or without a locator.
+        let affixed = parse_bracketed("@key, for a summary; @other, p. 3, and elsewhere").unwrap();
+        assert_eq!(affixed[0].suffix, ", for a summary");
+        assert_eq!(affixed[1].suffix, ", and elsewhere");
         assert!(items[1].suppress_author);
         assert_eq!(items[1].prefix, "");
         let items = parse_bracketed("Sources: @a; @b, chap. 1").unwrap();

@@ -295,3 +295,21 @@ fn previews_come_from_a_small_progressive_script() {
         "without the script, plain links"
     );
 }
+
+#[test]
+fn a_suffix_keeps_the_comma_it_was_written_with() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("content/01-syntax.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        "[@muller2018]",
+        "[@muller2018, for a summary; @software2022, p. 3, and elsewhere]",
+    );
+    std::fs::write(&path, edited).unwrap();
+    fixture.build().assert_success();
+    let page = fixture.page("index.html");
+    assert_eq!(
+        text_of(&select(&page, "li .citation")[0]),
+        "(Müller, 2018, for a summary; Coder, 2022, p. 3, and elsewhere)"
+    );
+}

@@ -354,7 +354,14 @@ fn cite_input(item: &CiteItem) -> CiteInput {
             .as_ref()
             .map(|locator| csl_locator(locator.kind)),
         prefix: affix(&item.prefix).map(|prefix| format!("{prefix} ")),
-        suffix: affix(&item.suffix).map(|suffix| format!(" {suffix}")),
+        // ", for a summary" follows the cite directly; "for more" after a space.
+        suffix: affix(&item.suffix).map(|suffix| {
+            if suffix.starts_with([',', ';', ':', '.']) {
+                suffix.to_string()
+            } else {
+                format!(" {suffix}")
+            }
+        }),
         suppress_author: item.suppress_author,
         author_only: false,
     }
