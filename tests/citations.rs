@@ -313,3 +313,15 @@ fn a_suffix_keeps_the_comma_it_was_written_with() {
         "(Müller, 2018, for a summary; Coder, 2022, p. 3, and elsewhere)"
     );
 }
+
+#[test]
+fn the_briefs_language_chooses_the_citation_locale() {
+    let fixture = Fixture::copy("citations");
+    let path = fixture.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("csl: apa\n", "csl: apa\nlang: de-DE\n")).unwrap();
+    fixture.build().assert_success();
+    let page = fixture.page("index.html");
+    let first = &citations(&page)[0];
+    assert!(first.contains("S. 33–35"), "German page label: {first}");
+}

@@ -12,10 +12,11 @@ use hayagriva::archive::{locales, LOCALES};
 /// Decoded locales by the codes they were chosen for.
 type Decoded = Mutex<BTreeMap<Vec<String>, Arc<[Locale]>>>;
 
-/// The locales `style` can look up, decoded on first use and shared after.
-pub fn locales_for(style: &IndependentStyle) -> Arc<[Locale]> {
+/// The locales `style` can look up in `lang` (else its default locale), decoded on first use
+/// and shared after.
+pub fn locales_for(style: &IndependentStyle, lang: Option<&str>) -> Arc<[Locale]> {
     static DECODED: OnceLock<Decoded> = OnceLock::new();
-    let codes = needed_codes(style);
+    let codes = needed_codes(style, lang);
     let cache = DECODED.get_or_init(Mutex::default);
     if let Some(found) = cache.lock().ok().and_then(|c| c.get(&codes).cloned()) {
         return found;
@@ -29,10 +30,10 @@ pub fn locales_for(style: &IndependentStyle) -> Arc<[Locale]> {
 
 /// What hayagriva's lookup tries, in its order: the style's default locale, the language's
 /// usual region ("de" → "de-DE"), then en-US.
-fn needed_codes(style: &IndependentStyle) -> Vec<String> {
-    let primary = style
-        .default_locale
-        .clone()
+fn needed_codes(style: &IndependentStyle, lang: Option<&str>) -> Vec<String> {
+    let primary = lang
+        .map(|lang| LocaleCode(lang.to_string()))
+        .or_else(|| style.default_locale.clone())
         .unwrap_or_else(LocaleCode::en_us);
     let mut codes = vec![primary.0.clone()];
     codes.extend(primary.fallback().map(|code| code.0));
@@ -91,22 +92,29 @@ mod tests {
 
     #[test]
     fn apa_gets_en_us_only() {
-        assert_eq!(codes_of(&locales_for(&style("apa"))), ["en-US"]);
+        assert_eq!(codes_of(&locales_for(&style("apa"), None)), ["en-US"]);
     }
 
     #[test]
     fn a_german_style_gets_german_and_the_english_fallback() {
         let mut din = style("apa");
         din.default_locale = Some(LocaleCode("de".to_string()));
-        let codes = codes_of(&locales_for(&din));
+        let codes = codes_of(&locales_for(&din, None));
         assert!(codes.contains(&"de-DE".to_string()), "{codes:?}");
+        assert!(codes.contains(&"en-US".to_string()), "{codes:?}");
+    }
+
+    #[test]
+    fn the_briefs_language_brings_its_locale() {
+        let codes = codes_of(&locales_for(&style("apa"), Some("fr-FR")));
+        assert!(codes.contains(&"fr-FR".to_string()), "{codes:?}");
         assert!(codes.contains(&"en-US".to_string()), "{codes:?}");
     }
 
     #[test]
     fn the_chosen_locales_are_the_ones_the_full_archive_holds() {
         let all = locales();
-        for locale in locales_for(&style("apa")).iter() {
+        for locale in locales_for(&style("apa"), None).iter() {
             assert!(all.contains(locale));
         }
     }

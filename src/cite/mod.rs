@@ -106,8 +106,13 @@ pub fn resolve_citations(
     if document.meta.citation_order == CitationOrder::AsWritten {
         style.citation.sort = None;
     }
-    let locales = locales::locales_for(&style);
-    let engine = Engine::new(style, &locales, None);
+    // The brief's `lang` chooses the locale, as in Pandoc, unless the style names its own.
+    let lang = style
+        .default_locale
+        .is_none()
+        .then_some(document.meta.lang.as_str());
+    let locales = locales::locales_for(&style, lang);
+    let engine = Engine::new(style, &locales, lang);
     let quotes = engine.quote_marks();
 
     // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
