@@ -265,6 +265,10 @@ fn other_built_in_styles_format_the_same_sources() {
     let path = fixture.path().join("content/_index.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("csl: apa\n", "csl: ieee\n")).unwrap();
+    // Doubled braces, as reference managers export them, protect a number too.
+    let bib = fixture.path().join("data/refs.bib");
+    let text = std::fs::read_to_string(&bib).unwrap();
+    std::fs::write(&bib, text.replace("volume = {3}", "volume = {{3}}")).unwrap();
     fixture.build().assert_success();
     let page = fixture.page("index.html");
     let first = &citations(&page)[0];
@@ -272,6 +276,10 @@ fn other_built_in_styles_format_the_same_sources() {
         first.contains("[1, pp. 33–35]"),
         "IEEE numbers its citations: {first}"
     );
+    let doe = entry(&page, "doe:2020.a-b_c");
+    assert!(doe.contains(", vol. 3, pp. 33–50,"), "{doe}");
+    let audit = std::fs::read_to_string(fixture.public().join("audit/index.html")).unwrap();
+    assert!(!audit.contains("nocase"), "no markup printed as text");
 }
 
 #[test]

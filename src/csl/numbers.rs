@@ -140,9 +140,16 @@ pub fn number_value(ctx: &Ctx, variable: Variable) -> Option<String> {
                     .text(Variable::Page(citationberg::taxonomy::PageVariable::Page))
                     .and_then(first_page)
             }),
-        _ => ctx.reference.text(variable).map(str::to_string),
+        _ => ctx.reference.text(variable).map(without_case_protection),
     };
     value.filter(|v| !v.is_empty())
+}
+
+/// A number variable's text without a reader's case protection (BibTeX's `volume = {{41}}`):
+/// numbers are not recased, and the markup would otherwise print as text.
+pub fn without_case_protection(text: &str) -> String {
+    text.replace("<span class=\"nocase\">", "")
+        .replace("</span>", "")
 }
 
 /// Each number of a numeric value in `form`, the separators kept (a hyphen becomes a dash).

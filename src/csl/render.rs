@@ -243,9 +243,7 @@ fn variable_text(ctx: &Ctx, variable: Variable, form: LongShortForm) -> Vec<Inli
         // A numeric range in a number variable gets its dash, as `cs:number` gives it.
         // Number variables are plain text (a reader's case protection aside).
         Some(text) if matches!(variable, Variable::Number(_)) => {
-            let text = text
-                .replace("<span class=\"nocase\">", "")
-                .replace("</span>", "");
+            let text = numbers::without_case_protection(text);
             if numbers::is_numeric(&text) {
                 vec![Inline::text(text.replace('-', "\u{2013}"))]
             } else {
