@@ -23,6 +23,7 @@ pub mod figure;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod html;
+pub mod image_files;
 pub mod limits;
 pub mod links;
 pub mod load;

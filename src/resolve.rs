@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::cite::references::load_references;
 use crate::cite::{resolve_citations, ResolvedCitations};
-use crate::diagnostic::{closest, Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::image_files::{resolve_images, ResolvedImage};
 pub use crate::figure::draw::ResolvedFigure;
 use crate::figure::draw::{draw_figure, field_span, CaptionPart, DrawnFigure};
 use crate::figure::FigureSpec;
@@ -38,6 +39,8 @@ pub struct ResolvedDocument {
     pub figures: Vec<ResolvedFigure>,
     /// Data files to publish with the site, one per figure.
     pub data_files: Vec<DataFile>,
+    /// In the order of [`Document::images`].
+    pub images: Vec<ResolvedImage>,
     /// Problems that do not stop the build (unless `--strict`).
     pub warnings: Vec<Diagnostic>,
     /// URLs `check --online` leaves alone (the brief's `link-check: exclude`).
@@ -53,7 +56,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
     let mut drawn = Vec::new();
     let mut data_files = Vec::new();
     let mut seen_ids: BTreeMap<&str, &FigureSpec> = BTreeMap::new();
-    for (index, spec) in document.figures.iter().enumerate() {
+    for spec in &document.figures {
         if let Some(first) = seen_ids.insert(spec.fields.id.as_str(), spec) {
             let (line, _) = first.file.line_col(first.span.start);
             diagnostics.push(
@@ -65,7 +68,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
                     )),
             );
         }
-        match draw_figure(project, spec, index + 1) {
+        match draw_figure(project, spec, spec.number) {
             Ok(DrawnFigure {
                 mut figure,
                 table,
@@ -105,29 +108,8 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
             Exclusions::default()
         }
     };
-    for reference in &document.figure_refs {
-        if !seen_ids.contains_key(reference.id.as_str()) {
-            let mut diagnostic =
-                Diagnostic::new(format!("no figure has the id `{}`", reference.id)).at(
-                    &reference.file,
-                    reference.span.clone(),
-                    "cross-reference to a missing figure",
-                );
-            diagnostic = match closest(&reference.id, seen_ids.keys().copied()) {
-                Some(suggestion) => diagnostic.hint(format!("did you mean `@fig-{suggestion}`?")),
-                None if seen_ids.is_empty() => diagnostic.hint("the brief has no figures yet"),
-                None => diagnostic.hint(format!(
-                    "the figures are: {}",
-                    seen_ids
-                        .keys()
-                        .map(|id| format!("@fig-{id}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            };
-            diagnostics.push(diagnostic);
-        }
-    }
+    let mut image_warnings = Vec::new();
+    let images = resolve_images(project, &document, &mut diagnostics, &mut image_warnings);
     let references = match references {
         Ok(references) => references,
         Err(errors) => {
@@ -137,6 +119,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
     };
     let resolved = resolve_citations(project, &document, &references, &citations);
     let mut warnings = document.warnings.clone();
+    warnings.extend(image_warnings);
     warnings.extend(references.warnings);
     let resolved = match resolved {
         Ok(resolved) if diagnostics.is_empty() => resolved,
@@ -162,6 +145,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
         citations: resolved,
         figures,
         data_files,
+        images,
         link_exclusions,
     })
 }

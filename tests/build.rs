@@ -49,6 +49,7 @@ fn home_page_is_the_whole_brief_with_valid_structure() {
         [
             "1. First Things",
             "2. Second Thoughts",
+            "Notes",
             "References",
             "Cite this brief"
         ]
@@ -229,12 +230,23 @@ fn figure_is_accessible_svg_with_caption_sources_table_and_download() {
 }
 
 #[test]
-fn footnotes_get_ids_unique_on_the_home_page() {
+fn footnotes_are_endnotes_with_links_both_ways() {
     let fixture = built();
-    let page = fixture.page("index.html");
-    let reference = &select(&page, ".footnote-reference a")[0];
-    assert_eq!(reference.value().attr("href"), Some("#first-fn-note"));
-    assert_eq!(select(&page, "#first-fn-note").len(), 1);
+    for (page, notes_after) in [("index.html", "main"), ("first/index.html", "article")] {
+        let page = fixture.page(page);
+        let reference = &select(&page, "sup.note-ref a[role='doc-noteref']")[0];
+        assert_eq!(reference.value().attr("href"), Some("#fn-first-fn-note"));
+        assert_eq!(text_of(reference), "1");
+        let notes = select(&page, &format!("{notes_after} section.endnotes[role='doc-endnotes'] li"));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].value().attr("id"), Some("fn-first-fn-note"));
+        let back = &select(&page, "#fn-first-fn-note a[role='doc-backlink']")[0];
+        assert_eq!(back.value().attr("href"), Some("#fnref-first-fn-note-1"));
+        assert_eq!(select(&page, "#fnref-first-fn-note-1").len(), 1);
+        // The note's text is at the end, not where its definition was written.
+        let html = page.html();
+        assert!(html.find("class=\"endnotes\"").unwrap() > html.find("fnref-first-fn-note-1").unwrap());
+    }
 }
 
 #[test]

@@ -65,7 +65,7 @@ fn citations_in_lists_tables_and_footnotes_resolve() {
     assert_eq!(text_of(&select(&page, "li .citation")[0]), "(Müller, 2018)");
     assert_eq!(text_of(&select(&page, "td .citation")[0]), "(Coder, 2022)");
     assert_eq!(
-        text_of(&select(&page, ".footnote-definition .citation")[0]),
+        text_of(&select(&page, ".endnotes li .citation")[0]),
         "(Big Agency, 2023)"
     );
 }

@@ -130,4 +130,6 @@ pub struct FigureSpec {
     pub span: Range<usize>,
     /// Index of the section it appears in.
     pub section: usize,
+    /// "Figure N": data figures and images are numbered together, in reading order.
+    pub number: usize,
 }

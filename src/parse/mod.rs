@@ -1,27 +1,33 @@
 //! Stage 2, parse: front matter into typed metadata, Markdown into events, and every citation and
 //! figure block found with its place in the file. The result is a [`Document`].
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::Event;
 
-use crate::citation_syntax::{self, CiteItem};
+use crate::citation_syntax::CiteItem;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::figure::spec::{FigureFields, FigureSpec, FIGURE_FIELDS};
+use crate::figure::spec::FigureSpec;
 use crate::frontmatter;
-use crate::html::safe_url;
 use crate::load::Project;
 use crate::meta::{BriefMeta, DocumentMeta, SectionMeta, BRIEF_FIELDS, SECTION_FIELDS};
 use crate::slug::{folder_name_problem, slugify, UniqueIds};
 
+mod attrs;
+mod blocks;
+mod body;
+mod images;
+mod inline;
+mod math;
+mod targets;
 mod tidy;
 
-use tidy::{attach_narrative_locators, drop_trailing_references_heading};
+pub use attrs::Attrs;
+pub use images::{Image, ImageSource};
+
+use body::parse_body;
 
 /// The brief, parsed.
 #[derive(Debug)]
@@ -36,20 +42,62 @@ pub struct Document {
     pub citations: Vec<Citation>,
     /// Every figure block, in reading order; [`Piece::Figure`] indexes into it.
     pub figures: Vec<FigureSpec>,
-    /// Every `@fig-ID` cross-reference; [`Piece::FigureRef`] indexes into it.
-    pub figure_refs: Vec<FigureRef>,
+    /// Every image, in reading order; [`Piece::Image`] indexes into it.
+    pub images: Vec<Image>,
+    /// Every cross-reference (`@fig-ID`, `\\autoref{fig:x}`, `\\eqref{eq:y}`);
+    /// [`Piece::CrossRef`] indexes into it.
+    pub cross_refs: Vec<CrossRef>,
+    /// What cross-references can point to, by label (`fig-ID`, `fig:x`, `eq:y`).
+    pub targets: BTreeMap<String, Target>,
     /// Problems that do not stop the build, such as a `javascript:` link shown as text.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// `@fig-ID` in the text: becomes a link "Figure N" (Quarto's convention).
+/// A cross-reference in the text: becomes a link "Figure N", "(2)"…
 #[derive(Debug, Clone)]
-pub struct FigureRef {
-    /// The figure's id, without `fig-`.
-    pub id: String,
+pub struct CrossRef {
+    /// The label it names: `fig-ID` for `@fig-ID`, `fig:x` for `\\autoref{fig:x}`.
+    pub label: String,
+    pub form: RefForm,
     pub file: Arc<SourceFile>,
     pub span: Range<usize>,
     pub section: usize,
+}
+
+/// How a cross-reference is written, and so how it prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefForm {
+    /// `@fig-ID`, `@eq-ID` (Quarto) and `\\autoref{…}`: "Figure 3", "Equation 2".
+    Named,
+    /// `\\ref{…}`: "3".
+    Number,
+    /// `\\eqref{…}`: "(2)".
+    Equation,
+}
+
+/// Something numbered that cross-references point to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub number: usize,
+    /// The element's id on the page.
+    pub anchor: String,
+    pub section: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Figure,
+    Equation,
+}
+
+impl TargetKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            TargetKind::Figure => "Figure",
+            TargetKind::Equation => "Equation",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -71,7 +119,8 @@ pub enum Piece {
     Markdown(Event<'static>),
     Citation(usize),
     Figure(usize),
-    FigureRef(usize),
+    CrossRef(usize),
+    Image(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +252,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
             headings,
         });
     }
+    targets::check_cross_refs(&mut document_parts, &mut diagnostics);
     diagnostics.into_result(Document {
         meta,
         index,
@@ -210,7 +260,9 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         sections,
         citations: document_parts.citations,
         figures: document_parts.figures,
-        figure_refs: document_parts.figure_refs,
+        images: document_parts.images,
+        cross_refs: document_parts.cross_refs,
+        targets: document_parts.targets,
         warnings: document_parts.warnings,
     })
 }
@@ -265,315 +317,14 @@ fn file_stem(name: &str) -> String {
 struct Parts {
     citations: Vec<Citation>,
     figures: Vec<FigureSpec>,
-    figure_refs: Vec<FigureRef>,
+    images: Vec<Image>,
+    cross_refs: Vec<CrossRef>,
+    targets: BTreeMap<String, Target>,
+    /// Figures (data and images) and equations so far, for their numbers.
+    figure_count: usize,
+    equation_count: usize,
     warnings: Vec<Diagnostic>,
     /// Across sections: the home page holds them all.
     nesting: crate::limits::NestingGauge,
 }
 
-fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// Turns one section's Markdown into pieces, collecting its citations, figures and headings.
-fn parse_body(
-    file: &Arc<SourceFile>,
-    body_range: Range<usize>,
-    slug: &str,
-    section_index: usize,
-    ids: &mut UniqueIds,
-    parts: &mut Parts,
-    diagnostics: &mut Diagnostics,
-) -> (Vec<Piece>, Vec<Heading>) {
-    let base = body_range.start;
-    let body = &file.text[body_range];
-    // Bracketed citations reach us as "broken links"; each becomes a link to `cite:N`.
-    let bracketed: RefCell<Vec<(Range<usize>, Vec<CiteItem>)>> = RefCell::new(Vec::new());
-    let callback = |link: BrokenLink<'_>| {
-        let raw = &body[link.span.clone()];
-        let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
-        let items = citation_syntax::parse_bracketed(inner)?;
-        let mut found = bracketed.borrow_mut();
-        found.push((link.span.clone(), items));
-        Some((
-            CowStr::from(format!("cite:{}", found.len() - 1)),
-            CowStr::from(""),
-        ))
-    };
-    let parser = Parser::new_with_broken_link_callback(body, markdown_options(), Some(callback));
-
-    let mut pieces = Vec::new();
-    let mut headings = Vec::new();
-    let mut in_citation_link = false;
-    let mut in_unsafe_link = false;
-    let mut in_unsafe_image = false;
-    let mut heading: Option<(usize, HeadingLevel, String)> = None;
-    let mut figure: Option<Range<usize>> = None;
-    parts.nesting.end_section();
-    let mut too_deep = false;
-    for (event, range) in parser.into_offset_iter() {
-        let span = base + range.start..base + range.end;
-        // The page's HTML is minified by a parser that recurses on each element: past the
-        // limit it would overflow the stack and abort.
-        if let Some(depth) = parts.nesting.observe(&event) {
-            if !too_deep {
-                diagnostics.push(
-                    Diagnostic::new(format!(
-                        "the text is nested {depth} levels deep here; brief allows {}",
-                        crate::limits::MAX_NESTING
-                    ))
-                    .at(file, span.start..span.start + 1, "too deep")
-                    .hint("quotes, lists, emphasis and HTML elements inside each other count as levels; flatten the structure"),
-                );
-                too_deep = true;
-            }
-        }
-        if in_citation_link {
-            in_citation_link = !matches!(event, Event::End(TagEnd::Link));
-            continue;
-        }
-        match event {
-            // Only http(s), mailto and relative links are made; others keep their text.
-            Event::Start(Tag::Link { ref dest_url, .. })
-                if !dest_url.starts_with("cite:") && safe_url(dest_url).is_none() =>
-            {
-                parts.warnings.push(
-                    Diagnostic::warning(format!(
-                        "the link to `{dest_url}` is shown as plain text: only http(s), mailto and relative links are made"
-                    ))
-                    .at(file, span, "this link")
-                    .code("unsafe-url")
-                    .hint("link to a web page with its full address (`https://…`), or to a page of the brief"),
-                );
-                in_unsafe_link = true;
-            }
-            Event::End(TagEnd::Link) if in_unsafe_link => in_unsafe_link = false,
-            // Images may also be inline data, but never script; a refused one leaves its alt text.
-            Event::Start(Tag::Image { ref dest_url, .. })
-                if safe_url(dest_url).is_none()
-                    && !dest_url
-                        .trim_start()
-                        .to_ascii_lowercase()
-                        .starts_with("data:image/") =>
-            {
-                parts.warnings.push(
-                    Diagnostic::warning(format!(
-                        "the image `{dest_url}` is left out: images come from http(s), relative paths or data:image URLs"
-                    ))
-                    .at(file, span, "this image")
-                    .code("unsafe-url")
-                    .hint("give the image's path in the brief, or its https address"),
-                );
-                in_unsafe_image = true;
-            }
-            Event::End(TagEnd::Image) if in_unsafe_image => in_unsafe_image = false,
-            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
-                let n: usize = dest_url["cite:".len()..].parse().unwrap_or(usize::MAX);
-                if let Some((link_span, items)) = bracketed.borrow().get(n) {
-                    let offset = base + link_span.start + 1;
-                    let items = items
-                        .iter()
-                        .cloned()
-                        .map(|item| shift_item(item, offset))
-                        .collect();
-                    let span = base + link_span.start..base + link_span.end;
-                    parts.citations.push(Citation {
-                        items,
-                        narrative: false,
-                        file: Arc::clone(file),
-                        span,
-                        section: section_index,
-                    });
-                    pieces.push(Piece::Citation(parts.citations.len() - 1));
-                }
-                in_citation_link = true;
-            }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
-                if lang.trim() == "figure" =>
-            {
-                figure = Some(span.end..span.end);
-            }
-            Event::Text(_) if figure.is_some() => {
-                if let Some(yaml) = figure.as_mut() {
-                    if yaml.start == yaml.end {
-                        yaml.start = span.start;
-                    }
-                    yaml.end = span.end;
-                }
-            }
-            Event::End(TagEnd::CodeBlock) if figure.is_some() => {
-                let yaml = figure.take().unwrap_or_default();
-                match frontmatter::parse_yaml::<FigureFields>(
-                    file,
-                    yaml.clone(),
-                    "figure",
-                    FIGURE_FIELDS,
-                ) {
-                    Ok(fields) => {
-                        let spec = FigureSpec {
-                            fields,
-                            file: Arc::clone(file),
-                            span: yaml,
-                            section: section_index,
-                        };
-                        parts.figures.push(spec);
-                        pieces.push(Piece::Figure(parts.figures.len() - 1));
-                    }
-                    Err(error) => diagnostics.push(error),
-                }
-            }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                heading = Some((pieces.len(), level, id.as_deref().unwrap_or("").to_string()));
-                pieces.push(Piece::Markdown(
-                    Event::Start(Tag::Heading {
-                        level,
-                        id: None,
-                        classes,
-                        attrs,
-                    })
-                    .into_static(),
-                ));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, _, given_id)) = heading.take() {
-                    let text = heading_text(&pieces[start + 1..]);
-                    let id = if given_id.is_empty() {
-                        ids.unique(&slugify(&text))
-                    } else {
-                        ids.unique(&given_id)
-                    };
-                    if let Piece::Markdown(Event::Start(Tag::Heading { id: slot, .. })) =
-                        &mut pieces[start]
-                    {
-                        *slot = Some(CowStr::from(id.clone()));
-                    }
-                    headings.push(Heading {
-                        level: level as u8,
-                        id,
-                        text,
-                    });
-                }
-                pieces.push(Piece::Markdown(Event::End(TagEnd::Heading(level))));
-            }
-            Event::Text(text) => push_text_with_narrative_citations(
-                file,
-                text,
-                span,
-                section_index,
-                &mut pieces,
-                parts,
-            ),
-            Event::FootnoteReference(label) => {
-                pieces.push(Piece::Markdown(Event::FootnoteReference(CowStr::from(
-                    format!("{slug}-fn-{label}"),
-                ))));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let label = CowStr::from(format!("{slug}-fn-{label}"));
-                pieces.push(Piece::Markdown(Event::Start(Tag::FootnoteDefinition(
-                    label,
-                ))));
-            }
-            other => pieces.push(Piece::Markdown(other.into_static())),
-        }
-    }
-    drop_trailing_references_heading(&mut pieces, &mut headings);
-    attach_narrative_locators(&mut pieces, &mut parts.citations);
-    (pieces, headings)
-}
-
-fn shift_item(mut item: CiteItem, offset: usize) -> CiteItem {
-    item.key_span = item.key_span.start + offset..item.key_span.end + offset;
-    item
-}
-
-/// The plain text of a heading's inline events.
-fn heading_text(pieces: &[Piece]) -> String {
-    pieces
-        .iter()
-        .filter_map(|piece| match piece {
-            Piece::Markdown(Event::Text(t) | Event::Code(t)) => Some(t.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Splits a text event around narrative `@key` citations.
-fn push_text_with_narrative_citations(
-    file: &Arc<SourceFile>,
-    text: CowStr<'_>,
-    span: Range<usize>,
-    section: usize,
-    pieces: &mut Vec<Piece>,
-    parts: &mut Parts,
-) {
-    let found = citation_syntax::find_narrative(&text);
-    if found.is_empty() {
-        pieces.push(Piece::Markdown(Event::Text(text.into_static())));
-        return;
-    }
-    let source = &file.text[span.clone()];
-    let mut last = 0;
-    let mut search_from = 0;
-    for (range, key) in found {
-        let written = &text[range.clone()];
-        // Smart punctuation may change the text around the key, never the key: find it in the source.
-        let at = source[search_from..]
-            .find(written)
-            .map_or(span.start, |i| span.start + search_from + i);
-        search_from = (at - span.start + written.len()).min(source.len());
-        // `\@key` is an escaped at sign; pulldown-cmark has already dropped the backslash.
-        if file.text[..at].ends_with('\\') {
-            continue;
-        }
-        if range.start > last {
-            pieces.push(Piece::Markdown(Event::Text(CowStr::from(
-                text[last..range.start].to_string(),
-            ))));
-        }
-        let span = at..at + written.len();
-        if let Some(id) = key.strip_prefix("fig-") {
-            let id = id.to_string();
-            parts.figure_refs.push(FigureRef {
-                id,
-                file: Arc::clone(file),
-                span,
-                section,
-            });
-            pieces.push(Piece::FigureRef(parts.figure_refs.len() - 1));
-            last = range.end;
-            continue;
-        }
-        let item = CiteItem {
-            key,
-            key_span: at..at + written.len(),
-            prefix: String::new(),
-            suffix: String::new(),
-            locator: None,
-            suppress_author: false,
-        };
-        parts.citations.push(Citation {
-            items: vec![item],
-            narrative: true,
-            file: Arc::clone(file),
-            span: at..at + written.len(),
-            section,
-        });
-        pieces.push(Piece::Citation(parts.citations.len() - 1));
-        last = range.end;
-    }
-    if last < text.len() {
-        pieces.push(Piece::Markdown(Event::Text(CowStr::from(
-            text[last..].to_string(),
-        ))));
-    }
-}

@@ -7,8 +7,13 @@ use tera::{Context, Tera};
 
 mod audit_page;
 mod discovery;
+mod images;
+mod notes;
 mod site;
 mod templates;
+
+use images::{image_html, ImageParts};
+use notes::Notes;
 
 use templates::{load_templates, render_template, TOC_ENTRY};
 
@@ -19,7 +24,7 @@ use crate::diagnostic::Diagnostics;
 use crate::figure::draw::CaptionPart;
 use crate::html::escape;
 use crate::load::Project;
-use crate::parse::{Heading, Piece, Section};
+use crate::parse::{Heading, Piece, RefForm, Section};
 use crate::resolve::ResolvedDocument;
 
 /// What every page's template sees about the brief.
@@ -211,6 +216,13 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
             origin,
         );
     }
+    for (image, resolved_image) in document.images.iter().zip(&resolved.images) {
+        if let Some(path) = &resolved_image.site_path {
+            let origin =
+                Origin::generated(format!("the image `{path}`")).at(&image.file, image.span.clone());
+            add(&mut site, path, resolved_image.bytes.clone(), origin);
+        }
+    }
     for (path, bytes) in &project.static_files {
         let origin = Origin::generated(format!("the static file `static/{path}`"));
         add(&mut site, path, bytes.clone(), origin);
@@ -241,15 +253,14 @@ fn render_home(
     let meta = &document.meta;
     let home_figures = figures_html(tera, project, resolved, "")?;
 
-    // The home page: the whole brief.
+    // The home page: the whole brief, its notes numbered through and gathered at its end.
+    let mut notes = Notes::default();
     let sections: Vec<SectionContext> = document
         .sections
         .iter()
         .map(|section| {
-            section_context(
-                section,
-                Some(section_html(section, resolved, &home_figures, "", 1)),
-            )
+            let html = section_html(section, resolved, &home_figures, "", 1, &mut notes);
+            section_context(section, Some(html))
         })
         .collect();
     let entries: Vec<EntryContext<'_>> = resolved
@@ -263,6 +274,7 @@ fn render_home(
     context.insert("root", "");
     context.insert("single", &project.single);
     context.insert("sections", &sections);
+    context.insert("notes_html", &notes.html());
     context.insert("references", &entries);
     let citation = &resolved.citations.self_citation;
     context.insert("cite_this", citation);
@@ -298,10 +310,9 @@ fn render_section_pages(
     let pages_need_sections = toc_html.is_none() || !built_in_templates(project);
     let pages = crate::parallel::map(document.sections.len(), |index| {
         let section = &document.sections[index];
-        let current = section_context(
-            section,
-            Some(section_html(section, resolved, &section_figures, "../", 0)),
-        );
+        let mut notes = Notes::default();
+        let html = section_html(section, resolved, &section_figures, "../", 0, &mut notes);
+        let current = section_context(section, Some(html));
         let entries: Vec<EntryContext<'_>> = cited_on[index]
             .iter()
             .map(|&entry| entry_context(entry, resolved, Some(index)))
@@ -315,6 +326,7 @@ fn render_section_pages(
         let toc_page = toc_html.as_ref().map(|toc| toc.for_page(index));
         context.insert("toc_entries", &toc_page.unwrap_or_default());
         context.insert("section", &current);
+        context.insert("notes_html", &notes.html());
         context.insert("previous", &index.checked_sub(1).map(|i| &toc[i]));
         context.insert("next", &toc.get(index + 1));
         context.insert("references", &entries);
@@ -414,32 +426,90 @@ fn section_html(
     figures: &[String],
     root: &str,
     shift: u8,
+    notes: &mut Notes,
 ) -> String {
-    let events = section.body.iter().map(|piece| match piece {
-        Piece::Markdown(Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        })) => Event::Start(Tag::Heading {
-            level: shift_level(*level, shift),
-            id: id.clone(),
-            classes: classes.clone(),
-            attrs: attrs.clone(),
-        }),
-        Piece::Markdown(Event::End(TagEnd::Heading(level))) => {
-            Event::End(TagEnd::Heading(shift_level(*level, shift)))
-        }
-        Piece::Markdown(event) => event.clone(),
-        Piece::Citation(index) => Event::InlineHtml(CowStr::from(citation_span(*index, resolved))),
-        Piece::FigureRef(index) => {
-            Event::InlineHtml(CowStr::from(figure_ref_html(*index, resolved, root)))
-        }
-        Piece::Figure(index) => Event::Html(CowStr::from(figures[*index].clone())),
-    });
+    let events = pieces_events(&section.body, resolved, figures, root, shift);
     let mut html = String::new();
-    push_html(&mut html, events);
+    push_html(&mut html, notes.take(events).into_iter());
     html
+}
+
+/// A section's (or a caption's) pieces as Markdown events, resolved parts as HTML.
+fn pieces_events(
+    pieces: &[Piece],
+    resolved: &ResolvedDocument,
+    figures: &[String],
+    root: &str,
+    shift: u8,
+) -> Vec<Event<'static>> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Markdown(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })) => Event::Start(Tag::Heading {
+                level: shift_level(*level, shift),
+                id: id.clone(),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            }),
+            Piece::Markdown(Event::End(TagEnd::Heading(level))) => {
+                Event::End(TagEnd::Heading(shift_level(*level, shift)))
+            }
+            Piece::Markdown(event) => event.clone(),
+            Piece::Citation(index) => {
+                Event::InlineHtml(CowStr::from(citation_span(*index, resolved)))
+            }
+            Piece::CrossRef(index) => {
+                Event::InlineHtml(CowStr::from(cross_ref_html(*index, resolved, root)))
+            }
+            Piece::Figure(index) => Event::Html(CowStr::from(figures[*index].clone())),
+            Piece::Image(index) => {
+                let html = image_piece_html(*index, resolved, figures, root);
+                if resolved.document.images[*index].figure {
+                    Event::Html(CowStr::from(html))
+                } else {
+                    Event::InlineHtml(CowStr::from(html))
+                }
+            }
+        })
+        .collect()
+}
+
+fn image_piece_html(
+    index: usize,
+    resolved: &ResolvedDocument,
+    figures: &[String],
+    root: &str,
+) -> String {
+    let image = &resolved.document.images[index];
+    let mut caption_html = String::new();
+    if image.figure {
+        let events = pieces_events(&image.caption, resolved, figures, root, 0);
+        push_html(&mut caption_html, events.into_iter());
+    }
+    let alt = image.alt_text(|citation| {
+        let html = resolved
+            .citations
+            .citations
+            .get(citation)
+            .map_or("", String::as_str);
+        crate::html::strip_tags(html)
+    });
+    let fallback = crate::image_files::ResolvedImage::default();
+    let resolved_image = resolved.images.get(index).unwrap_or(&fallback);
+    image_html(
+        image,
+        resolved_image,
+        ImageParts {
+            caption_html,
+            alt,
+            root,
+        },
+    )
 }
 
 fn shift_level(level: HeadingLevel, shift: u8) -> HeadingLevel {
@@ -460,32 +530,33 @@ fn citation_span(index: usize, resolved: &ResolvedDocument) -> String {
     )
 }
 
-/// `@fig-ID` as a link "Figure N", to this page or to the section page that shows the figure.
-fn figure_ref_html(index: usize, resolved: &ResolvedDocument, root: &str) -> String {
+/// A cross-reference as a link ("Figure 3", "(2)"), to this page or to the section page that
+/// shows its target; "??" when nothing has its label (a warning says so).
+fn cross_ref_html(index: usize, resolved: &ResolvedDocument, root: &str) -> String {
     let document = &resolved.document;
-    let reference = &document.figure_refs[index];
-    let found = document
-        .figures
-        .iter()
-        .zip(&resolved.figures)
-        .find(|(spec, _)| spec.fields.id == reference.id);
-    let Some((spec, figure)) = found else {
-        return String::new();
+    let reference = &document.cross_refs[index];
+    let Some(target) = document.targets.get(&reference.label) else {
+        return "??".to_string();
     };
-    // On the home page (root "") every figure is on the page; on a section page only its own.
-    let href = if root.is_empty() || spec.section == reference.section {
-        format!("#{}", figure.anchor)
+    // On the home page (root "") everything is on the page; on a section page only its own.
+    let href = if root.is_empty() || target.section == reference.section {
+        format!("#{}", target.anchor)
     } else {
         format!(
             "{root}{}/#{}",
-            document.sections[spec.section].slug, figure.anchor
+            document.sections[target.section].slug, target.anchor
         )
     };
-    format!(
-        "<a class=\"figure-ref\" href=\"{}\">Figure {}</a>",
-        escape(&href),
-        figure.number
-    )
+    let text = match reference.form {
+        RefForm::Named => format!("{} {}", target.kind.word(), target.number),
+        RefForm::Number => target.number.to_string(),
+        RefForm::Equation => format!("({})", target.number),
+    };
+    let class = match target.kind {
+        crate::parse::TargetKind::Figure => "figure-ref",
+        crate::parse::TargetKind::Equation => "equation-ref",
+    };
+    format!("<a class=\"{class}\" href=\"{}\">{text}</a>", escape(&href))
 }
 
 /// Each figure's HTML through the `figure.html` template, for pages at `root`.

@@ -1,0 +1,169 @@
+//! Running text: narrative citations (`@key`), cross-references (`@fig-ID`, `\autoref{fig:x}`,
+//! `\eqref{eq:y}`) and Pandoc's superscript (`^14^C`), each split out of a text event.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event};
+
+use super::{Citation, CrossRef, Parts, Piece, RefForm};
+use crate::citation_syntax::{self, CiteItem};
+use crate::diagnostic::SourceFile;
+
+pub(super) fn shift_item(mut item: CiteItem, offset: usize) -> CiteItem {
+    item.key_span = item.key_span.start + offset..item.key_span.end + offset;
+    item
+}
+
+/// The plain text of a heading's inline events.
+pub(super) fn heading_text(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Markdown(Event::Text(t) | Event::Code(t)) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What was found in a text event.
+enum Found {
+    Citation(String),
+    /// Label and form.
+    CrossRef(String, RefForm),
+}
+
+/// LaTeX's reference commands as JOSS papers write them.
+const LATEX_REFS: &[(&str, RefForm)] = &[
+    ("\\autoref{", RefForm::Named),
+    ("\\cref{", RefForm::Named),
+    ("\\Cref{", RefForm::Named),
+    ("\\eqref{", RefForm::Equation),
+    ("\\ref{", RefForm::Number),
+];
+
+fn latex_refs(text: &str) -> Vec<(Range<usize>, Found)> {
+    let mut found = Vec::new();
+    for (command, form) in LATEX_REFS {
+        for (at, _) in text.match_indices(command) {
+            let open = at + command.len();
+            let Some(close) = text[open..].find('}') else {
+                continue;
+            };
+            let label = text[open..open + close].trim();
+            if !label.is_empty() && !label.contains(char::is_whitespace) {
+                found.push((
+                    at..open + close + 1,
+                    Found::CrossRef(label.to_string(), *form),
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Splits a text event around narrative citations and cross-references.
+pub(super) fn push_text(
+    file: &Arc<SourceFile>,
+    text: CowStr<'_>,
+    span: Range<usize>,
+    section: usize,
+    pieces: &mut Vec<Piece>,
+    parts: &mut Parts,
+) {
+    let mut found: Vec<(Range<usize>, Found)> = citation_syntax::find_narrative(&text)
+        .into_iter()
+        .map(|(range, key)| match key.strip_prefix("fig-").or(key.strip_prefix("eq-")) {
+            Some(_) => (range, Found::CrossRef(key, RefForm::Named)),
+            None => (range, Found::Citation(key)),
+        })
+        .collect();
+    found.extend(latex_refs(&text));
+    found.sort_by_key(|(range, _)| range.start);
+    if found.is_empty() {
+        push_plain(&text, pieces);
+        return;
+    }
+    let source = &file.text[span.clone()];
+    let mut last = 0;
+    let mut search_from = 0;
+    for (range, what) in found {
+        if range.start < last {
+            continue;
+        }
+        let written = &text[range.clone()];
+        // Smart punctuation may change the text around the key, never the key: find it in the source.
+        let at = source[search_from..]
+            .find(written)
+            .map_or(span.start, |i| span.start + search_from + i);
+        search_from = (at - span.start + written.len()).min(source.len());
+        // `\@key` is an escaped at sign; pulldown-cmark has already dropped the backslash.
+        if matches!(what, Found::Citation(_)) && file.text[..at].ends_with('\\') {
+            continue;
+        }
+        push_plain(&text[last..range.start], pieces);
+        let span = at..at + written.len();
+        last = range.end;
+        match what {
+            Found::CrossRef(label, form) => {
+                parts.cross_refs.push(CrossRef {
+                    label,
+                    form,
+                    file: Arc::clone(file),
+                    span,
+                    section,
+                });
+                pieces.push(Piece::CrossRef(parts.cross_refs.len() - 1));
+            }
+            Found::Citation(key) => {
+                let item = CiteItem {
+                    key,
+                    key_span: span.clone(),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    locator: None,
+                    suppress_author: false,
+                };
+                parts.citations.push(Citation {
+                    items: vec![item],
+                    narrative: true,
+                    file: Arc::clone(file),
+                    span,
+                    section,
+                });
+                pieces.push(Piece::Citation(parts.citations.len() - 1));
+            }
+        }
+    }
+    push_plain(&text[last..], pieces);
+}
+
+/// Text, with Pandoc's `^superscript^` (no spaces inside) made `<sup>`.
+fn push_plain(text: &str, pieces: &mut Vec<Piece>) {
+    let mut rest = text;
+    while let Some(open) = rest.find('^') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('^') else {
+            break;
+        };
+        let inner = &after[..close];
+        if inner.is_empty() || inner.contains(char::is_whitespace) || inner.starts_with('[') {
+            push_text_piece(&rest[..open + 1], pieces);
+            rest = after;
+            continue;
+        }
+        push_text_piece(&rest[..open], pieces);
+        pieces.push(Piece::Markdown(Event::InlineHtml("<sup>".into())));
+        push_text_piece(inner, pieces);
+        pieces.push(Piece::Markdown(Event::InlineHtml("</sup>".into())));
+        rest = &after[close + 1..];
+    }
+    push_text_piece(rest, pieces);
+}
+
+fn push_text_piece(text: &str, pieces: &mut Vec<Piece>) {
+    if text.is_empty() {
+        return;
+    }
+    pieces.push(Piece::Markdown(Event::Text(CowStr::from(text.to_string()))));
+}
