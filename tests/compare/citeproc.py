@@ -204,6 +204,22 @@ def front_matter_for(markdown, csl_name):
     return "\n".join([lines[0]] + kept + lines[end:])
 
 
+# A 1×1 PNG. The corpus ships no image files, and brief refuses to build a page whose image is
+# missing (Pandoc warns and goes on); the images' captions hold citations, so they are built.
+STAND_IN_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010804000000b51c0c02"
+    "0000000b4944415478da6364600000000600023081d02f0000000049454e44ae426082")
+IMAGE_LINK = re.compile(r"\]\(([^)\s]+\.(?:png|jpe?g|gif|svg|pdf))\)", re.IGNORECASE)
+
+
+def write_stand_in_images(markdown, work):
+    for match in IMAGE_LINK.finditer(markdown):
+        target = (work / match.group(1)).resolve()
+        if work.resolve() in target.parents and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(STAND_IN_PNG)
+
+
 def run_one(job):
     """Build one paper under one style with both tools, in a folder of its own."""
     paper, style, brief, pandoc, scratch, engine = job
@@ -212,9 +228,9 @@ def run_one(job):
     for bib in sorted(paper.glob("*.bib")):
         shutil.copyfile(bib, work / bib.name)
     shutil.copyfile(style, work / style.name)
-    (work / "paper.md").write_text(
-        front_matter_for((paper / "paper.md").read_text(encoding="utf-8"), style.name),
-        encoding="utf-8")
+    text = (paper / "paper.md").read_text(encoding="utf-8")
+    (work / "paper.md").write_text(front_matter_for(text, style.name), encoding="utf-8")
+    write_stand_in_images(text, work)
     result = {"paper": paper.name, "style": style.stem, "brief_error": None}
 
     run = subprocess.run([str(pandoc), "--citeproc", "--csl", style.name, "--bibliography",
