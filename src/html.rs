@@ -116,6 +116,26 @@ fn unescape(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The text of an HTML fragment brief wrote (a formatted citation): tags dropped, the five
+/// entities `escape` writes read back. For `alt` text, which holds no markup.
+pub fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,22 +189,3 @@ mod tests {
     }
 }
 
-/// The text of an HTML fragment brief wrote (a formatted citation): tags dropped, the five
-/// entities `escape` writes read back. For `alt` text, which holds no markup.
-pub fn strip_tags(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}

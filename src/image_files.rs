@@ -66,11 +66,12 @@ fn local(project: &Project, image: &Image, written: &str) -> Result<ResolvedImag
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let Some(relative) = normalised(&folder.join(written)) else {
-        return Err(
-            here(format!("the image `{written}` is outside the brief's folder"), "this image")
-                .code("outside-brief")
-                .hint("a brief reads only files inside its own folder: copy the image into it"),
-        );
+        return Err(here(
+            format!("the image `{written}` is outside the brief's folder"),
+            "this image",
+        )
+        .code("outside-brief")
+        .hint("a brief reads only files inside its own folder: copy the image into it"));
     };
     let site_path = relative
         .components()

@@ -237,7 +237,10 @@ fn footnotes_are_endnotes_with_links_both_ways() {
         let reference = &select(&page, "sup.note-ref a[role='doc-noteref']")[0];
         assert_eq!(reference.value().attr("href"), Some("#fn-first-fn-note"));
         assert_eq!(text_of(reference), "1");
-        let notes = select(&page, &format!("{notes_after} section.endnotes[role='doc-endnotes'] li"));
+        let notes = select(
+            &page,
+            &format!("{notes_after} section.endnotes[role='doc-endnotes'] li"),
+        );
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].value().attr("id"), Some("fn-first-fn-note"));
         let back = &select(&page, "#fn-first-fn-note a[role='doc-backlink']")[0];
@@ -245,7 +248,9 @@ fn footnotes_are_endnotes_with_links_both_ways() {
         assert_eq!(select(&page, "#fnref-first-fn-note-1").len(), 1);
         // The note's text is at the end, not where its definition was written.
         let html = page.html();
-        assert!(html.find("class=\"endnotes\"").unwrap() > html.find("fnref-first-fn-note-1").unwrap());
+        assert!(
+            html.find("class=\"endnotes\"").unwrap() > html.find("fnref-first-fn-note-1").unwrap()
+        );
     }
 }
 

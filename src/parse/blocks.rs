@@ -39,7 +39,12 @@ const MATH_ENVIRONMENTS: &[&str] = &[
     "displaymath",
 ];
 
-const PAGE_BREAKS: &[&str] = &["\\newpage", "\\clearpage", "\\pagebreak", "\\cleardoublepage"];
+const PAGE_BREAKS: &[&str] = &[
+    "\\newpage",
+    "\\clearpage",
+    "\\pagebreak",
+    "\\cleardoublepage",
+];
 
 /// The text the Markdown parser reads, and the equations taken out of it.
 pub struct Hidden {
@@ -258,9 +263,14 @@ mod tests {
 
     #[test]
     fn an_equation_inside_a_sentence_keeps_its_place_and_its_rows() {
-        let text = "rearrange $Q$, \\begin{eqnarray}\\label{eq:q}\nQ = a \\\\\nb\n\\end{eqnarray} where\n";
+        let text =
+            "rearrange $Q$, \\begin{eqnarray}\\label{eq:q}\nQ = a \\\\\nb\n\\end{eqnarray} where\n";
         let (hidden, _) = hide(text);
-        assert!(hidden.text.starts_with("rearrange $Q$, $$xx"), "{}", hidden.text);
+        assert!(
+            hidden.text.starts_with("rearrange $Q$, $$xx"),
+            "{}",
+            hidden.text
+        );
         assert!(hidden.text.ends_with("$$ where\n"));
         assert!(hidden.formulas[0].1.contains("\\\\\nb"));
     }

@@ -11,16 +11,17 @@ use pulldown_cmark::{
 };
 
 use super::attrs::{self, Attrs};
-use super::blocks::{self, Block, Mark};
+use super::blocks;
 use super::images::Image;
 use super::inline::{heading_text, push_text, shift_item};
+use super::pieces::{span_open, SectionParse};
 use super::tidy::{attach_narrative_locators, drop_trailing_references_heading};
-use super::{math, targets, Citation, Heading, Parts, Piece};
+use super::{targets, Citation, Heading, Parts, Piece};
 use crate::citation_syntax::{self, CiteItem};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::figure::spec::{FigureFields, FigureSpec, FIGURE_FIELDS};
 use crate::frontmatter;
-use crate::html::{escape, safe_url};
+use crate::html::safe_url;
 use crate::slug::{slugify, UniqueIds};
 
 fn markdown_options() -> Options {
@@ -153,7 +154,9 @@ pub(super) fn parse_body(
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some(html) = raw_block.take().flatten() {
-                        section.pieces.push(Piece::Markdown(Event::Html(html.into())));
+                        section
+                            .pieces
+                            .push(Piece::Markdown(Event::Html(html.into())));
                     }
                 }
                 _ => {}
@@ -200,9 +203,9 @@ pub(super) fn parse_body(
                         in_citation_link = true;
                     }
                     Some(Bracket::Span(attributes)) => {
-                        section
-                            .pieces
-                            .push(Piece::Markdown(Event::InlineHtml(span_open(attributes).into())));
+                        section.pieces.push(Piece::Markdown(Event::InlineHtml(
+                            span_open(attributes).into(),
+                        )));
                         links.push(OpenLink::Span);
                     }
                     Some(Bracket::Note) => {
@@ -296,16 +299,16 @@ pub(super) fn parse_body(
                         span: open.span,
                         section: section_index,
                     });
-                    section
-                        .pieces
-                        .push(Piece::Image(parts.images.len() - 1));
+                    section.pieces.push(Piece::Image(parts.images.len() - 1));
                 }
             }
             // An image inside an image's caption is only its text.
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
             Event::InlineMath(tex) => {
                 let html = section.formula(&tex, false, None, span, parts);
-                section.pieces.push(Piece::Markdown(Event::InlineHtml(html.into())));
+                section
+                    .pieces
+                    .push(Piece::Markdown(Event::InlineHtml(html.into())));
             }
             Event::DisplayMath(tex) => {
                 // An equation environment, hidden from the parser as `$$xxxx$$`.
@@ -319,7 +322,9 @@ pub(super) fn parse_body(
                 let label = attrs::leading(after).and_then(|(a, _)| a.id);
                 strip_attributes = label.is_some();
                 let html = section.formula(&tex, true, label, span, parts);
-                section.pieces.push(Piece::Markdown(Event::InlineHtml(html.into())));
+                section
+                    .pieces
+                    .push(Piece::Markdown(Event::InlineHtml(html.into())));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
                 if lang.trim() == "figure" =>
@@ -380,9 +385,7 @@ pub(super) fn parse_body(
                             number: 0,
                         };
                         parts.figures.push(spec);
-                        section
-                            .pieces
-                            .push(Piece::Figure(parts.figures.len() - 1));
+                        section.pieces.push(Piece::Figure(parts.figures.len() - 1));
                     }
                     Err(error) => diagnostics.push(error),
                 }
@@ -430,14 +433,9 @@ pub(super) fn parse_body(
                 }
                 pieces.push(Piece::Markdown(Event::End(TagEnd::Heading(level))));
             }
-            Event::Text(text) => push_text(
-                file,
-                text,
-                span,
-                section_index,
-                &mut section.pieces,
-                parts,
-            ),
+            Event::Text(text) => {
+                push_text(file, text, span, section_index, &mut section.pieces, parts)
+            }
             Event::FootnoteReference(label) => {
                 section
                     .pieces
@@ -465,183 +463,4 @@ pub(super) fn parse_body(
     attach_narrative_locators(&mut pieces, &mut parts.citations);
     targets::settle_section(&mut pieces, parts, section_index, diagnostics);
     (pieces, headings)
-}
-
-/// One section being read: its pieces, and what is added at its end.
-struct SectionParse<'a> {
-    file: &'a Arc<SourceFile>,
-    base: usize,
-    slug: &'a str,
-    section_index: usize,
-    pieces: Vec<Piece>,
-    /// Inline notes' content, to follow the text as footnote definitions.
-    notes: Vec<(String, Vec<Piece>)>,
-    /// How many `:::` divs are open.
-    divs: usize,
-}
-
-impl SectionParse<'_> {
-    fn block(&mut self, mark: Mark, parts: &mut Parts) {
-        let span = self.base + mark.span.start..self.base + mark.span.end;
-        match mark.block {
-            Block::DivOpen(attributes) => {
-                self.divs += 1;
-                self.pieces
-                    .push(Piece::Markdown(Event::Html(div_open(&attributes).into())));
-            }
-            Block::DivClose => {
-                if self.divs > 0 {
-                    self.divs -= 1;
-                    self.pieces
-                        .push(Piece::Markdown(Event::Html("</div>\n".into())));
-                }
-            }
-            // A page break means nothing on a web page.
-            Block::PageBreak(_) => {}
-            Block::RawLatex(environment) => {
-                let first_line = self.file.text[span.clone()]
-                    .find('\n')
-                    .map_or(span.end, |i| span.start + i);
-                parts.warnings.push(
-                    Diagnostic::warning(format!(
-                        "this LaTeX `{environment}` block is left out of the web page, as Pandoc leaves it out"
-                    ))
-                    .at(self.file, span.start..first_line, "raw LaTeX")
-                    .code("raw-latex")
-                    .hint("write it in Markdown (a pipe table, an image) so that every reader sees it"),
-                );
-            }
-        }
-    }
-
-    fn close_divs(&mut self) {
-        for _ in 0..std::mem::take(&mut self.divs) {
-            self.pieces
-                .push(Piece::Markdown(Event::Html("</div>\n".into())));
-        }
-    }
-
-    /// A formula as MathML (numbered when LaTeX would number it), or, when it cannot be
-    /// converted, as its TeX in `<code>` with a warning.
-    fn formula(
-        &mut self,
-        written: &str,
-        display: bool,
-        label: Option<String>,
-        span: Range<usize>,
-        parts: &mut Parts,
-    ) -> String {
-        let formula = math::formula(written);
-        let label = label.or(formula.label.clone());
-        let mathml = match math::mathml(&formula.tex, display) {
-            Ok(mathml) => mathml,
-            Err(problem) => {
-                parts.warnings.push(
-                    Diagnostic::warning(format!(
-                        "this formula cannot be shown as math ({problem}); it is shown as TeX"
-                    ))
-                    .at(self.file, span, "this formula")
-                    .code("math")
-                    .hint("check the braces and commands; brief converts TeX math to MathML"),
-                );
-                let class = if display { "math display" } else { "math" };
-                return format!("<code class=\"{class}\">{}</code>", escape(written.trim()));
-            }
-        };
-        if !display || !(formula.numbered || label.is_some()) {
-            return mathml;
-        }
-        parts.equation_count += 1;
-        let number = parts.equation_count;
-        let anchor = label
-            .as_deref()
-            .map_or_else(|| format!("eq-{number}"), targets::anchor_for);
-        if let Some(label) = &label {
-            parts.targets.insert(
-                label.clone(),
-                super::Target {
-                    kind: super::TargetKind::Equation,
-                    number,
-                    anchor: anchor.clone(),
-                    section: self.section_index,
-                },
-            );
-        }
-        format!(
-            "<span class=\"equation\" id=\"{}\">{mathml}<span class=\"equation-number\">({number})</span></span>",
-            escape(&anchor)
-        )
-    }
-
-    /// `^[…]`: a note whose text is written where it is called.
-    fn inline_note(&mut self, content: Vec<Piece>) {
-        let label = format!("{}-fn-inline-{}", self.slug, self.notes.len() + 1);
-        self.pieces
-            .push(Piece::Markdown(Event::FootnoteReference(label.clone().into())));
-        self.notes.push((label, content));
-    }
-
-    /// The pieces, with the inline notes' definitions after the text.
-    fn finish(mut self) -> Vec<Piece> {
-        for (label, content) in std::mem::take(&mut self.notes) {
-            self.pieces
-                .push(Piece::Markdown(Event::Start(Tag::FootnoteDefinition(
-                    label.into(),
-                ))));
-            self.pieces
-                .push(Piece::Markdown(Event::Start(Tag::Paragraph)));
-            self.pieces.extend(content);
-            self.pieces.push(Piece::Markdown(Event::End(TagEnd::Paragraph)));
-            self.pieces
-                .push(Piece::Markdown(Event::End(TagEnd::FootnoteDefinition)));
-        }
-        self.pieces
-    }
-}
-
-/// The opening tag of a fenced div: Quarto's callouts are notes with their title.
-fn div_open(attributes: &Attrs) -> String {
-    const CALLOUTS: &[(&str, &str)] = &[
-        ("callout-note", "Note"),
-        ("callout-tip", "Tip"),
-        ("callout-warning", "Warning"),
-        ("callout-important", "Important"),
-        ("callout-caution", "Caution"),
-    ];
-    let id = attributes
-        .id
-        .as_deref()
-        .map(|id| format!(" id=\"{}\"", escape(id)))
-        .unwrap_or_default();
-    let classes = attributes.classes.join(" ");
-    if let Some((_, word)) = CALLOUTS.iter().find(|(c, _)| attributes.has_class(c)) {
-        let title = attributes.get("title").unwrap_or(word);
-        return format!(
-            "<div{id} class=\"callout {}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-            escape(&classes),
-            escape(title)
-        );
-    }
-    let class = if classes.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"{}\"", escape(&classes))
-    };
-    format!("<div{id}{class}>\n")
-}
-
-/// `[text]{.smallcaps}`: a span with the id and classes written.
-fn span_open(attributes: &Attrs) -> String {
-    let mut html = String::from("<span");
-    if let Some(id) = &attributes.id {
-        html.push_str(&format!(" id=\"{}\"", escape(id)));
-    }
-    if !attributes.classes.is_empty() {
-        html.push_str(&format!(
-            " class=\"{}\"",
-            escape(&attributes.classes.join(" "))
-        ));
-    }
-    html.push('>');
-    html
 }

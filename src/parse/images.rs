@@ -160,7 +160,10 @@ mod tests {
             image("figs/my%20map.png?v=2").source(),
             ImageSource::Local("figs/my map.png".into())
         );
-        assert!(matches!(image("https://x.org/a.png").source(), ImageSource::Remote(_)));
+        assert!(matches!(
+            image("https://x.org/a.png").source(),
+            ImageSource::Remote(_)
+        ));
         assert!(image("figure.PDF").is_document());
         let mut map = image("map.png");
         map.take_label();

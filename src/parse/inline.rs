@@ -73,10 +73,12 @@ pub(super) fn push_text(
 ) {
     let mut found: Vec<(Range<usize>, Found)> = citation_syntax::find_narrative(&text)
         .into_iter()
-        .map(|(range, key)| match key.strip_prefix("fig-").or(key.strip_prefix("eq-")) {
-            Some(_) => (range, Found::CrossRef(key, RefForm::Named)),
-            None => (range, Found::Citation(key)),
-        })
+        .map(
+            |(range, key)| match key.strip_prefix("fig-").or(key.strip_prefix("eq-")) {
+                Some(_) => (range, Found::CrossRef(key, RefForm::Named)),
+                None => (range, Found::Citation(key)),
+            },
+        )
         .collect();
     found.extend(latex_refs(&text));
     found.sort_by_key(|(range, _)| range.start);

@@ -70,8 +70,12 @@ pub fn mathml(tex: &str, display: bool) -> Result<String, String> {
         ..RenderConfig::default()
     };
     let mut out = String::new();
-    push_mathml(&mut out, events.into_iter().map(Ok::<_, std::io::Error>), config)
-        .map_err(|error| error.to_string())?;
+    push_mathml(
+        &mut out,
+        events.into_iter().map(Ok::<_, std::io::Error>),
+        config,
+    )
+    .map_err(|error| error.to_string())?;
     Ok(out)
 }
 
@@ -87,9 +91,15 @@ mod tests {
     #[test]
     fn subscripts_fractions_and_environments_become_mathml() {
         let html = mathml("_2", false).unwrap();
-        assert!(html.starts_with("<math") && html.contains("<msub>"), "{html}");
+        assert!(
+            html.starts_with("<math") && html.contains("<msub>"),
+            "{html}"
+        );
         let html = mathml("\\frac{a}{b}", true).unwrap();
-        assert!(html.contains("<mfrac>") && html.contains("display=\"block\""), "{html}");
+        assert!(
+            html.contains("<mfrac>") && html.contains("display=\"block\""),
+            "{html}"
+        );
         let f = formula("\\begin{equation}\\label{eq:one} x = 1 \\end{equation}");
         assert_eq!(f.label.as_deref(), Some("eq:one"));
         assert!(f.numbered);

@@ -21,6 +21,7 @@ mod body;
 mod images;
 mod inline;
 mod math;
+mod pieces;
 mod targets;
 mod tidy;
 
@@ -327,4 +328,3 @@ struct Parts {
     /// Across sections: the home page holds them all.
     nesting: crate::limits::NestingGauge,
 }
-

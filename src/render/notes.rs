@@ -113,7 +113,13 @@ fn anchor(label: &str) -> String {
     escape(
         &label
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect::<String>(),
     )
 }
@@ -140,7 +146,10 @@ mod tests {
         assert!(html.contains("href=\"#fn-b\" id=\"fnref-b-1\" role=\"doc-noteref\">1<"));
         assert!(html.contains("id=\"fnref-b-2\" role=\"doc-noteref\">1<"));
         assert!(html.contains(">2</a>"));
-        assert!(!html.contains("Note A"), "definitions leave the text: {html}");
+        assert!(
+            !html.contains("Note A"),
+            "definitions leave the text: {html}"
+        );
         let end = notes.html();
         let b = end.find("Note B").unwrap();
         assert!(b < end.find("Note A").unwrap(), "{end}");

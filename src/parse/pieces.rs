@@ -1,0 +1,194 @@
+//! What a section's reader adds to its pieces besides the Markdown's own events: fenced divs and
+//! callouts, formulas (numbered when LaTeX would number them), inline notes, raw LaTeX left out.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use super::attrs::Attrs;
+use super::blocks::{Block, Mark};
+use super::{math, targets, Parts, Piece, Target, TargetKind};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::html::escape;
+
+/// One section being read: its pieces, and what is added at its end.
+pub(super) struct SectionParse<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub base: usize,
+    pub slug: &'a str,
+    pub section_index: usize,
+    pub pieces: Vec<Piece>,
+    /// Inline notes' content, to follow the text as footnote definitions.
+    pub notes: Vec<(String, Vec<Piece>)>,
+    /// How many `:::` divs are open.
+    pub divs: usize,
+}
+
+impl SectionParse<'_> {
+    pub(super) fn block(&mut self, mark: Mark, parts: &mut Parts) {
+        let span = self.base + mark.span.start..self.base + mark.span.end;
+        match mark.block {
+            Block::DivOpen(attributes) => {
+                self.divs += 1;
+                self.pieces
+                    .push(Piece::Markdown(Event::Html(div_open(&attributes).into())));
+            }
+            Block::DivClose => {
+                if self.divs > 0 {
+                    self.divs -= 1;
+                    self.pieces
+                        .push(Piece::Markdown(Event::Html("</div>\n".into())));
+                }
+            }
+            // A page break means nothing on a web page.
+            Block::PageBreak(_) => {}
+            Block::RawLatex(environment) => {
+                let first_line = self.file.text[span.clone()]
+                    .find('\n')
+                    .map_or(span.end, |i| span.start + i);
+                parts.warnings.push(
+                    Diagnostic::warning(format!(
+                        "this LaTeX `{environment}` block is left out of the web page, as Pandoc leaves it out"
+                    ))
+                    .at(self.file, span.start..first_line, "raw LaTeX")
+                    .code("raw-latex")
+                    .hint("write it in Markdown (a pipe table, an image) so that every reader sees it"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn close_divs(&mut self) {
+        for _ in 0..std::mem::take(&mut self.divs) {
+            self.pieces
+                .push(Piece::Markdown(Event::Html("</div>\n".into())));
+        }
+    }
+
+    /// A formula as MathML (numbered when LaTeX would number it), or, when it cannot be
+    /// converted, as its TeX in `<code>` with a warning.
+    pub(super) fn formula(
+        &mut self,
+        written: &str,
+        display: bool,
+        label: Option<String>,
+        span: Range<usize>,
+        parts: &mut Parts,
+    ) -> String {
+        let formula = math::formula(written);
+        let label = label.or(formula.label.clone());
+        let mathml = match math::mathml(&formula.tex, display) {
+            Ok(mathml) => mathml,
+            Err(problem) => {
+                parts.warnings.push(
+                    Diagnostic::warning(format!(
+                        "this formula cannot be shown as math ({problem}); it is shown as TeX"
+                    ))
+                    .at(self.file, span, "this formula")
+                    .code("math")
+                    .hint("check the braces and commands; brief converts TeX math to MathML"),
+                );
+                let class = if display { "math display" } else { "math" };
+                return format!("<code class=\"{class}\">{}</code>", escape(written.trim()));
+            }
+        };
+        if !display || !(formula.numbered || label.is_some()) {
+            return mathml;
+        }
+        parts.equation_count += 1;
+        let number = parts.equation_count;
+        let anchor = label
+            .as_deref()
+            .map_or_else(|| format!("eq-{number}"), targets::anchor_for);
+        if let Some(label) = &label {
+            parts.targets.insert(
+                label.clone(),
+                Target {
+                    kind: TargetKind::Equation,
+                    number,
+                    anchor: anchor.clone(),
+                    section: self.section_index,
+                },
+            );
+        }
+        format!(
+            "<span class=\"equation\" id=\"{}\">{mathml}<span class=\"equation-number\">({number})</span></span>",
+            escape(&anchor)
+        )
+    }
+
+    /// `^[…]`: a note whose text is written where it is called.
+    pub(super) fn inline_note(&mut self, content: Vec<Piece>) {
+        let label = format!("{}-fn-inline-{}", self.slug, self.notes.len() + 1);
+        self.pieces.push(Piece::Markdown(Event::FootnoteReference(
+            label.clone().into(),
+        )));
+        self.notes.push((label, content));
+    }
+
+    /// The pieces, with the inline notes' definitions after the text.
+    pub(super) fn finish(mut self) -> Vec<Piece> {
+        for (label, content) in std::mem::take(&mut self.notes) {
+            self.pieces
+                .push(Piece::Markdown(Event::Start(Tag::FootnoteDefinition(
+                    label.into(),
+                ))));
+            self.pieces
+                .push(Piece::Markdown(Event::Start(Tag::Paragraph)));
+            self.pieces.extend(content);
+            self.pieces
+                .push(Piece::Markdown(Event::End(TagEnd::Paragraph)));
+            self.pieces
+                .push(Piece::Markdown(Event::End(TagEnd::FootnoteDefinition)));
+        }
+        self.pieces
+    }
+}
+
+/// The opening tag of a fenced div: Quarto's callouts are notes with their title.
+fn div_open(attributes: &Attrs) -> String {
+    const CALLOUTS: &[(&str, &str)] = &[
+        ("callout-note", "Note"),
+        ("callout-tip", "Tip"),
+        ("callout-warning", "Warning"),
+        ("callout-important", "Important"),
+        ("callout-caution", "Caution"),
+    ];
+    let id = attributes
+        .id
+        .as_deref()
+        .map(|id| format!(" id=\"{}\"", escape(id)))
+        .unwrap_or_default();
+    let classes = attributes.classes.join(" ");
+    if let Some((_, word)) = CALLOUTS.iter().find(|(c, _)| attributes.has_class(c)) {
+        let title = attributes.get("title").unwrap_or(word);
+        return format!(
+            "<div{id} class=\"callout {}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+            escape(&classes),
+            escape(title)
+        );
+    }
+    let class = if classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", escape(&classes))
+    };
+    format!("<div{id}{class}>\n")
+}
+
+/// `[text]{.smallcaps}`: a span with the id and classes written.
+pub(super) fn span_open(attributes: &Attrs) -> String {
+    let mut html = String::from("<span");
+    if let Some(id) = &attributes.id {
+        html.push_str(&format!(" id=\"{}\"", escape(id)));
+    }
+    if !attributes.classes.is_empty() {
+        html.push_str(&format!(
+            " class=\"{}\"",
+            escape(&attributes.classes.join(" "))
+        ));
+    }
+    html.push('>');
+    html
+}
