@@ -188,4 +188,3 @@ mod tests {
         assert_eq!(safe_url("/brief/page/"), Some("/brief/page/"));
     }
 }
-
