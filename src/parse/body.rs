@@ -14,6 +14,7 @@ use super::attrs::{self, Attrs};
 use super::blocks;
 use super::images::Image;
 use super::inline::{heading_text, push_text, shift_item};
+use super::inline_notes;
 use super::pieces::{span_open, SectionParse};
 use super::tidy::{attach_narrative_locators, drop_trailing_references_heading};
 use super::{targets, Citation, Heading, Parts, Piece};
@@ -31,7 +32,6 @@ fn markdown_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_MATH
-        | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_DEFINITION_LIST
 }
 
@@ -41,8 +41,6 @@ enum Bracket {
     Citation(Range<usize>, Vec<CiteItem>),
     /// `[text]{.smallcaps}`.
     Span(Attrs),
-    /// `^[an inline note]`.
-    Note,
 }
 
 /// Link targets the hook gives; an author cannot write a NUL in a URL (the parser replaces it).
@@ -53,8 +51,6 @@ enum OpenLink {
     Plain,
     Unsafe,
     Span,
-    /// An inline note: its content starts at this piece.
-    Note(usize),
 }
 
 /// An image being read: its caption's pieces start at `at`.
@@ -82,8 +78,10 @@ pub(super) fn parse_body(
     let callback = |link: BrokenLink<'_>| {
         let raw = &body[link.span.clone()];
         let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
+        // `^[an inline note]` stays text here: the note may hold citations, which are links,
+        // and a link cannot hold a link. `inline_notes` takes it out of the text afterwards.
         let bracket = if body[..link.span.start].ends_with('^') {
-            Bracket::Note
+            return None;
         } else if let Some(items) = citation_syntax::parse_bracketed(inner) {
             Bracket::Citation(link.span.clone(), items)
         } else {
@@ -119,7 +117,7 @@ pub(super) fn parse_body(
     let mut figure: Option<Range<usize>> = None;
     parts.nesting.end_section();
     let mut too_deep = false;
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in merged_text(parser.into_offset_iter()) {
         let span = base + range.start..base + range.end;
         if !matches!(event, Event::End(_)) {
             while let Some(mark) = marks.next_if(|m| m.span.start <= range.start) {
@@ -167,9 +165,10 @@ pub(super) fn parse_body(
         let event = match event {
             Event::Text(text) if strip_attributes => {
                 strip_attributes = false;
-                match text.find('}').filter(|_| text.starts_with('{')) {
-                    Some(close) if close + 1 == text.len() => continue,
-                    Some(close) => Event::Text(CowStr::from(text[close + 1..].to_string())),
+                let braced = text.trim_start_matches(' ');
+                match braced.find('}').filter(|_| braced.starts_with('{')) {
+                    Some(close) if close + 1 == braced.len() => continue,
+                    Some(close) => Event::Text(CowStr::from(braced[close + 1..].to_string())),
                     None => Event::Text(text),
                 }
             }
@@ -208,16 +207,6 @@ pub(super) fn parse_body(
                         )));
                         links.push(OpenLink::Span);
                     }
-                    Some(Bracket::Note) => {
-                        // The `^` before the bracket is the note's mark, not text.
-                        if let Some(Piece::Markdown(Event::Text(text))) = section.pieces.last_mut()
-                        {
-                            if let Some(kept) = text.strip_suffix('^') {
-                                *text = CowStr::from(kept.to_string());
-                            }
-                        }
-                        links.push(OpenLink::Note(section.pieces.len()));
-                    }
                     None => links.push(OpenLink::Plain),
                 }
             }
@@ -228,10 +217,6 @@ pub(super) fn parse_body(
                         .pieces
                         .push(Piece::Markdown(Event::InlineHtml("</span>".into())));
                     strip_attributes = true;
-                }
-                Some(OpenLink::Note(at)) => {
-                    let content = section.pieces.split_off(at);
-                    section.inline_note(content);
                 }
                 _ => section
                     .pieces
@@ -458,9 +443,36 @@ pub(super) fn parse_body(
         section.block(mark, parts);
     }
     section.close_divs();
+    section.pieces =
+        inline_notes::take_inline_notes(std::mem::take(&mut section.pieces), &mut section);
     let mut pieces = section.finish();
     drop_trailing_references_heading(&mut pieces, &mut headings);
     attach_narrative_locators(&mut pieces, &mut parts.citations);
     targets::settle_section(&mut pieces, parts, section_index, diagnostics);
     (pieces, headings)
+}
+
+/// The parser's events with consecutive texts joined: it splits text at every character that
+/// might have opened something (`~`, `[`, `^`), and `H~2~O` or `^[a note]` are read whole.
+fn merged_text<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+) -> impl Iterator<Item = (Event<'a>, Range<usize>)> {
+    let mut events = events.peekable();
+    std::iter::from_fn(move || {
+        let (event, range) = events.next()?;
+        let Event::Text(first) = event else {
+            return Some((event, range));
+        };
+        let mut text: Option<String> = None;
+        let mut end = range.end;
+        while let Some((Event::Text(next), next_range)) =
+            events.next_if(|(e, r)| matches!(e, Event::Text(_)) && r.start >= end)
+        {
+            text.get_or_insert_with(|| first.to_string())
+                .push_str(&next);
+            end = next_range.end;
+        }
+        let text = text.map_or(first, CowStr::from);
+        Some((Event::Text(text), range.start..end))
+    })
 }

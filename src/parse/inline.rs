@@ -140,25 +140,34 @@ pub(super) fn push_text(
     push_plain(&text[last..], pieces);
 }
 
-/// Text, with Pandoc's `^superscript^` (no spaces inside) made `<sup>`.
+/// Text, with Pandoc's `^superscript^` and `~subscript~` (no spaces inside: "~5% to ~10%" is
+/// text) made `<sup>` and `<sub>`.
 fn push_plain(text: &str, pieces: &mut Vec<Piece>) {
     let mut rest = text;
-    while let Some(open) = rest.find('^') {
+    while let Some(open) = rest.find(['^', '~']) {
+        let mark = rest[open..].chars().next().unwrap_or('^');
         let after = &rest[open + 1..];
-        let Some(close) = after.find('^') else {
-            break;
-        };
-        let inner = &after[..close];
-        if inner.is_empty() || inner.contains(char::is_whitespace) || inner.starts_with('[') {
+        let inner = after.find(mark).map(|close| &after[..close]);
+        let Some(inner) = inner.filter(|inner| {
+            !inner.is_empty()
+                && !inner.contains(char::is_whitespace)
+                && !inner.starts_with('[')
+                && !inner.contains(['^', '~'])
+        }) else {
             push_text_piece(&rest[..open + 1], pieces);
             rest = after;
             continue;
-        }
+        };
+        let tag = if mark == '^' { "sup" } else { "sub" };
         push_text_piece(&rest[..open], pieces);
-        pieces.push(Piece::Markdown(Event::InlineHtml("<sup>".into())));
+        pieces.push(Piece::Markdown(Event::InlineHtml(
+            format!("<{tag}>").into(),
+        )));
         push_text_piece(inner, pieces);
-        pieces.push(Piece::Markdown(Event::InlineHtml("</sup>".into())));
-        rest = &after[close + 1..];
+        pieces.push(Piece::Markdown(Event::InlineHtml(
+            format!("</{tag}>").into(),
+        )));
+        rest = &after[inner.len() + 1..];
     }
     push_text_piece(rest, pieces);
 }

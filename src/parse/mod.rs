@@ -20,6 +20,7 @@ mod blocks;
 mod body;
 mod images;
 mod inline;
+mod inline_notes;
 mod math;
 mod pieces;
 mod targets;

@@ -119,12 +119,11 @@ impl SectionParse<'_> {
     }
 
     /// `^[…]`: a note whose text is written where it is called.
-    pub(super) fn inline_note(&mut self, content: Vec<Piece>) {
+    /// Returns the note's call, to put where it was written.
+    pub(super) fn inline_note(&mut self, content: Vec<Piece>) -> Piece {
         let label = format!("{}-fn-inline-{}", self.slug, self.notes.len() + 1);
-        self.pieces.push(Piece::Markdown(Event::FootnoteReference(
-            label.clone().into(),
-        )));
-        self.notes.push((label, content));
+        self.notes.push((label.clone(), content));
+        Piece::Markdown(Event::FootnoteReference(label.into()))
     }
 
     /// The pieces, with the inline notes' definitions after the text.
