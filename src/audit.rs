@@ -43,8 +43,10 @@ pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
     let mut indexes: HashMap<*const SourceFile, SentenceIndex> = HashMap::new();
     let mut found = Vec::new();
     for (index, citation) in resolved.all_citations.iter().enumerate() {
+        // A single document has no section pages: its citations are on the home page.
         let page = sections
             .get(citation.section)
+            .filter(|_| !resolved.document.single)
             .map(|s| format!("{}/", s.slug))
             .unwrap_or_default();
         let sentence = match figure_of(resolved, citation) {

@@ -215,3 +215,21 @@ fn images_stay_inside_the_brief_and_hold_no_script() {
     run_brief(&["build", "paper.md"], fixture.path())
         .assert_error(&["holds script", "paper.md:11:57"]);
 }
+
+#[test]
+fn the_audit_page_of_a_single_document_links_to_places_that_exist() {
+    let (fixture, _, home) = built();
+    let audit = fixture.page("audit/index.html");
+    let mut checked = 0;
+    for link in select(&audit, "a[href^='../']") {
+        let href = link.value().attr("href").unwrap();
+        let Some(id) = href.strip_prefix("../#") else {
+            continue;
+        };
+        assert_eq!(select(&home, &format!("[id='{id}']")).len(), 1, "{href}");
+        checked += 1;
+    }
+    assert!(checked >= 4, "every citation is listed: {checked}");
+    let check = run_brief(&["check", "paper.md"], fixture.path());
+    assert!(!check.stdout.contains("../document/"), "{}", check.stdout);
+}

@@ -35,6 +35,8 @@ use body::parse_body;
 #[derive(Debug)]
 pub struct Document {
     pub meta: BriefMeta,
+    /// A single Markdown document: its home page is its only page.
+    pub single: bool,
     pub index: Arc<SourceFile>,
     /// Byte range of `_index.md`'s front matter YAML (for errors about the metadata).
     pub index_yaml: Range<usize>,
@@ -257,6 +259,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
     targets::check_cross_refs(&mut document_parts, &mut diagnostics);
     diagnostics.into_result(Document {
         meta,
+        single: project.single,
         index,
         index_yaml,
         sections,

@@ -20,8 +20,21 @@ pub struct Notes {
 }
 
 impl Notes {
-    /// The events with every note definition taken out and every call numbered.
+    /// The events with every note definition taken out and every call numbered; the first call
+    /// of a note carries a copy of it for wide screens, where it shows beside the text.
     pub fn take(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+        let events = self.take_definitions(events);
+        events
+            .into_iter()
+            .map(|event| match event {
+                Event::FootnoteReference(label) => self.call(&label, true),
+                other => other,
+            })
+            .collect()
+    }
+
+    /// The events without the note definitions, which are kept.
+    fn take_definitions(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
         let mut out = Vec::with_capacity(events.len());
         let mut definition: Option<(String, Vec<Event<'static>>, usize)> = None;
         for event in events {
@@ -44,14 +57,13 @@ impl Notes {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     definition = Some((label.to_string(), Vec::new(), 0));
                 }
-                Event::FootnoteReference(label) => out.push(self.call(&label)),
                 other => out.push(other),
             }
         }
         out
     }
 
-    fn call(&mut self, label: &str) -> Event<'static> {
+    fn call(&mut self, label: &str, sidenote: bool) -> Event<'static> {
         let next = self.order.len() + 1;
         let number = *self.numbers.entry(label.to_string()).or_insert_with(|| {
             self.order.push(label.to_string());
@@ -59,9 +71,14 @@ impl Notes {
         });
         let call = self.calls.entry(label.to_string()).or_insert(0);
         *call += 1;
+        let first = *call == 1;
         let id = anchor(label);
+        let side = match self.definitions.get(label) {
+            Some(body) if sidenote && first => sidenote_html(body, number),
+            _ => String::new(),
+        };
         Event::InlineHtml(CowStr::from(format!(
-            "<sup class=\"note-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}-{call}\" role=\"doc-noteref\">{number}</a></sup>"
+            "<sup class=\"note-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}-{call}\" role=\"doc-noteref\">{number}</a></sup>{side}"
         )))
     }
 
@@ -77,7 +94,14 @@ impl Notes {
             let label = self.order[i].clone();
             i += 1;
             let body = self.definitions.remove(&label).unwrap_or_default();
-            let mut body = self.take(body);
+            let body = self.take_definitions(body);
+            let mut body: Vec<Event<'static>> = body
+                .into_iter()
+                .map(|event| match event {
+                    Event::FootnoteReference(label) => self.call(&label, false),
+                    other => other,
+                })
+                .collect();
             let id = anchor(&label);
             let calls = self.calls.get(&label).copied().unwrap_or(0);
             let backlinks: String = (1..=calls)
@@ -106,6 +130,60 @@ impl Notes {
             "<section class=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"notes-title\">\n<h2 id=\"notes-title\">Notes</h2>\n<ol>\n{items}</ol>\n</section>\n"
         )
     }
+}
+
+/// A note as a sidenote: its text inline, hidden from assistive technology (which has the
+/// endnote) and out of the tab order, without the ids the endnote holds. Only notes of
+/// paragraphs become sidenotes; a note with a list or a table stays an endnote alone.
+fn sidenote_html(body: &[Event<'static>], number: usize) -> String {
+    let mut inline = Vec::with_capacity(body.len());
+    for event in body {
+        match event {
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => inline.push(Event::Text(" ".into())),
+            Event::Start(
+                Tag::List(_)
+                | Tag::Item
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::Heading { .. }
+                | Tag::HtmlBlock,
+            )
+            | Event::Html(_)
+            | Event::FootnoteReference(_) => return String::new(),
+            other => inline.push(other.clone()),
+        }
+    }
+    let mut html = String::new();
+    push_html(&mut html, inline.into_iter());
+    // Its citations are copies too: the text's count of citations does not change.
+    let html = strip_ids(&html)
+        .replace("<a ", "<a tabindex=\"-1\" ")
+        .replace("class=\"citation\"", "class=\"sidenote-citation\"");
+    format!(
+        "<span class=\"sidenote\" aria-hidden=\"true\"><span class=\"sidenote-number\">{number}</span> {}</span>",
+        html.trim_end()
+    )
+}
+
+/// The HTML without its `id` attributes (a copy must not repeat them).
+fn strip_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" id=\"") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 5..];
+        match after.find('"') {
+            Some(close) => rest = &after[close + 1..],
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A note's label as part of an id.
@@ -147,7 +225,7 @@ mod tests {
         assert!(html.contains("id=\"fnref-b-2\" role=\"doc-noteref\">1<"));
         assert!(html.contains(">2</a>"));
         assert!(
-            !html.contains("Note A"),
+            !html.contains("footnote-definition"),
             "definitions leave the text: {html}"
         );
         let end = notes.html();
@@ -155,5 +233,10 @@ mod tests {
         assert!(b < end.find("Note A").unwrap(), "{end}");
         assert!(end.contains("href=\"#fnref-b-2\""));
         assert!(end.contains("role=\"doc-endnotes\""));
+        // The first call of each note carries its sidenote, with no id repeated.
+        assert_eq!(html.matches("class=\"sidenote\"").count(), 2);
+        assert!(html.contains(
+            "aria-hidden=\"true\"><span class=\"sidenote-number\">1</span> Note B.</span>"
+        ));
     }
 }

@@ -4,7 +4,10 @@
 // and every HTML file passes the Nu HTML Checker.
 //
 // SITE_DIR names the built site (default: ../../public). CHROMIUM names the browser (default:
-// Debian's /usr/bin/chromium). Run from .ci/run, or: cd tests/browser && npm ci && npm test
+// Debian's /usr/bin/chromium). SITE_NAME prefixes the screenshots (default "": the brief's own);
+// MIN_LINKS is how many internal links the site must have at least (default 100). Run from
+// .ci/run (on the brief, then on tests/fixtures/pandoc-paper: math, callouts, endnotes, image
+// figures), or: cd tests/browser && npm ci && npm test
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -21,6 +24,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const site = resolve(process.env.SITE_DIR ?? join(here, "..", "..", "public"));
 const screenshots = join(here, "screenshots");
+const siteName = process.env.SITE_NAME ?? "";
+const minLinks = Number(process.env.MIN_LINKS ?? 100);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const vnuJar = join(dirname(require.resolve("vnu-jar/package.json")), "build", "dist", "vnu.jar");
 
@@ -97,6 +102,8 @@ async function open(path, options = {}) {
 const viewports = [
   { name: "phone", width: 390, height: 844 },
   { name: "desktop", width: 1280, height: 800 },
+  // Wide enough for sidenotes beside the text.
+  { name: "wide", width: 1700, height: 900 },
 ];
 
 test("every page passes axe-core and fits a phone and a desktop", async () => {
@@ -111,7 +118,7 @@ test("every page passes axe-core and fits a phone and a desktop", async () => {
       assert.deepEqual(violations, [], `${path} at ${viewport.name} width`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${path} overflows ${overflow}px at ${viewport.width}px`);
-      const name = path === "/" ? "home" : `section-${path.replaceAll("/", "")}`;
+      const name = siteName + (path === "/" ? "home" : `section-${path.replaceAll("/", "")}`);
       await page.screenshot({ path: join(screenshots, `${name}-${viewport.name}.png`) });
       await context.close();
     }
@@ -151,7 +158,7 @@ test("every internal link and anchor resolves", async () => {
       checked++;
     }
   }
-  assert.ok(checked > 100, `only ${checked} internal links checked`);
+  assert.ok(checked > minLinks, `only ${checked} internal links checked`);
   await context.close();
 });
 
