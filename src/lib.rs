@@ -33,6 +33,7 @@ pub mod output;
 pub mod parallel;
 pub mod parse;
 pub mod paths;
+pub mod people;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

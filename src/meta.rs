@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::people::{Affiliation, Authors};
+
 /// The brief's own metadata, in one place: `content/_index.md`'s front matter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -11,6 +13,16 @@ pub struct BriefMeta {
     pub subtitle: Option<String>,
     #[serde(default)]
     pub author: OneOrMany,
+    /// The authors with what is known of them (affiliations, ORCID); from `author` in a brief,
+    /// from JOSS's records in a single document. Filled in after reading.
+    #[serde(skip)]
+    pub people: Vec<crate::people::Person>,
+    /// Every affiliation of the authors, numbered in order of first mention.
+    #[serde(skip)]
+    pub affiliations: Vec<String>,
+    /// For search engines and the page's `keywords` (JOSS writes `tags`).
+    #[serde(default)]
+    pub keywords: OneOrMany,
     /// As written (`2025-10-20`); shown in the title block.
     #[serde(default)]
     pub date: Option<String>,
@@ -22,6 +34,10 @@ pub struct BriefMeta {
     pub lang: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Shown under the title as the brief's lede (Pandoc's `abstract`); without it, the
+    /// `description` is, unless the text opens with it already.
+    #[serde(default, rename = "abstract")]
+    pub summary: Option<String>,
     /// Reference files, relative to the brief's folder (Pandoc's `bibliography`).
     #[serde(default)]
     pub bibliography: OneOrMany,
@@ -65,9 +81,11 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "title",
     "subtitle",
     "author",
+    "keywords",
     "date",
     "lang",
     "description",
+    "abstract",
     "bibliography",
     "csl",
     "nocite",
@@ -158,9 +176,15 @@ pub struct DocumentMeta {
     pub subtitle: Option<String>,
     #[serde(default)]
     pub author: Option<Authors>,
-    /// JOSS writes `authors:`.
+    /// JOSS writes `authors:`, with `affiliations:`.
     #[serde(default)]
     pub authors: Option<Authors>,
+    #[serde(default)]
+    pub affiliations: Vec<Affiliation>,
+    #[serde(default)]
+    pub keywords: OneOrMany,
+    #[serde(default)]
+    pub tags: OneOrMany,
     #[serde(default)]
     pub date: Option<serde_yaml::Value>,
     #[serde(default)]
@@ -185,33 +209,13 @@ pub struct DocumentMeta {
     pub link_check: LinkCheckMeta,
 }
 
-/// `author: Jane Doe`, a list of names, or a list of `{name: …}` records.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Authors {
-    One(String),
-    Many(Vec<AuthorRecord>),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum AuthorRecord {
-    Name(String),
-    Record { name: String },
-}
-
 impl DocumentMeta {
     pub fn into_brief_meta(self) -> BriefMeta {
-        let authors = match self.author.or(self.authors) {
-            None => Vec::new(),
-            Some(Authors::One(name)) => vec![name],
-            Some(Authors::Many(list)) => list
-                .into_iter()
-                .map(|record| match record {
-                    AuthorRecord::Name(name) | AuthorRecord::Record { name } => name,
-                })
-                .collect(),
-        };
+        let (people, affiliations) =
+            crate::people::people(self.author.or(self.authors), &self.affiliations);
+        let authors = people.iter().map(|p| p.name.clone()).collect();
+        let mut keywords = self.keywords.0;
+        keywords.extend(self.tags.0);
         let date = self.date.map(|date| match date {
             serde_yaml::Value::String(text) => text,
             other => serde_yaml::to_string(&other)
@@ -223,10 +227,14 @@ impl DocumentMeta {
             title: self.title.unwrap_or_else(|| "Untitled".to_string()),
             subtitle: self.subtitle,
             author: OneOrMany(authors),
+            people,
+            affiliations,
+            keywords: OneOrMany(keywords),
             date,
             date_iso: None,
             lang: self.lang.unwrap_or_else(default_lang),
-            description: self.description.or(self.summary),
+            description: self.description.or(self.summary.clone()),
+            summary: self.summary,
             bibliography: self.bibliography,
             csl: self.csl.unwrap_or_else(default_csl),
             nocite: self.nocite,
@@ -235,5 +243,28 @@ impl DocumentMeta {
             base_url: self.base_url,
             link_check: self.link_check,
         }
+    }
+}
+
+impl BriefMeta {
+    /// A brief's `author:` names as people: a note inside a name is taken out of it.
+    pub fn people_from_names(&mut self) {
+        if !self.people.is_empty() {
+            return;
+        }
+        self.people = self
+            .author
+            .0
+            .iter()
+            .map(|written| {
+                let (name, note) = crate::people::split_note(written);
+                crate::people::Person {
+                    name,
+                    note,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        self.author = OneOrMany(self.people.iter().map(|p| p.name.clone()).collect());
     }
 }

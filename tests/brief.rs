@@ -227,3 +227,20 @@ fn each_part_has_its_own_page() {
         }
     }
 }
+
+#[test]
+fn the_title_block_does_not_repeat_the_executive_summarys_opening() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let page = home_page(out.path());
+    // The description opens the executive summary word for word: it stays in the page's
+    // metadata, and the reader meets it once, in the text.
+    assert!(select(&page, ".title-block .summary").is_empty());
+    let description = select(&page, "meta[name='description']")[0]
+        .value()
+        .attr("content")
+        .unwrap()
+        .to_string();
+    let opening = text_of(&select(&page, "#executive-summary p")[0]);
+    assert!(opening.starts_with(description.split(". ").next().unwrap()));
+}

@@ -77,7 +77,7 @@ fn a_pdf_figure_is_a_link_and_a_remote_image_is_never_loaded() {
         attr(&page, "figure a.image-link[href^='https']", "href"),
         "https://example.org/chart.png"
     );
-    assert!(run.stderr.contains("paper.md:16:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("paper.md:33:1"), "{}", run.stderr);
     assert!(run.stderr.contains("is linked, not shown"));
 }
 
@@ -126,7 +126,7 @@ fn math_is_mathml_with_numbered_equations_and_references() {
     assert_eq!(refs, ["(1)", "Equation 2"]);
     // TeX that cannot be converted is shown as code, with a warning at its place.
     assert_eq!(text_of(&select(&page, "code.math")[0]), "\\notacommand{x}");
-    assert!(run.stderr.contains("paper.md:37:21"), "{}", run.stderr);
+    assert!(run.stderr.contains("paper.md:54:21"), "{}", run.stderr);
     let text = visible_text(&page);
     assert!(
         !text.contains("{#eq-share}") && !text.contains("\\begin{"),
@@ -137,7 +137,7 @@ fn math_is_mathml_with_numbered_equations_and_references() {
 #[test]
 fn pandoc_syntax_is_markup_not_text() {
     let (_, run, page) = built();
-    assert_eq!(text_of(&select(&page, "sup:not(.note-ref)")[0]), "14");
+    assert_eq!(text_of(&select(&page, "main sup:not(.note-ref)")[0]), "14");
     assert_eq!(text_of(&select(&page, "sub")[0]), "2");
     assert_eq!(text_of(&select(&page, "span.smallcaps")[0]), "Policy Brief");
     assert_eq!(attr(&page, "span#marked", "class"), "highlight");
@@ -168,9 +168,9 @@ fn pandoc_syntax_is_markup_not_text() {
         assert!(!text.contains(raw), "`{raw}` printed as text");
     }
     // Raw LaTeX is left out with a warning at its place, as Pandoc leaves it out.
-    assert!(run.stderr.contains("paper.md:69:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("paper.md:86:1"), "{}", run.stderr);
     assert!(run.stderr.contains("LaTeX `table` block is left out"));
-    assert!(run.stderr.contains("paper.md:65:1"));
+    assert!(run.stderr.contains("paper.md:82:1"));
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn a_missing_image_stops_the_build_at_its_place_and_keeps_the_old_site() {
     fixture.remove("figures/icon.png");
     run_brief(&["build", "paper.md"], fixture.path()).assert_error(&[
         "the image `figures/icon.png` is not in the brief",
-        "paper.md:11:57",
+        "paper.md:28:57",
         "relative to the Markdown file",
     ]);
     assert_eq!(
@@ -206,14 +206,14 @@ fn images_stay_inside_the_brief_and_hold_no_script() {
         &text.replace("(figures/icon.png)", "(../../etc/passwd.png)"),
     );
     run_brief(&["build", "paper.md"], fixture.path())
-        .assert_error(&["outside the brief's folder", "paper.md:11:57"]);
+        .assert_error(&["outside the brief's folder", "paper.md:28:57"]);
     fixture.write(
         "paper.md",
         &text.replace("(figures/icon.png)", "(figures/bad.svg)"),
     );
     fixture.write("figures/bad.svg", "<svg onload=\"alert(1)\"></svg>");
     run_brief(&["build", "paper.md"], fixture.path())
-        .assert_error(&["holds script", "paper.md:11:57"]);
+        .assert_error(&["holds script", "paper.md:28:57"]);
 }
 
 #[test]
@@ -232,4 +232,71 @@ fn the_audit_page_of_a_single_document_links_to_places_that_exist() {
     assert!(checked >= 4, "every citation is listed: {checked}");
     let check = run_brief(&["check", "paper.md"], fixture.path());
     assert!(!check.stdout.contains("../document/"), "{}", check.stdout);
+}
+
+#[test]
+fn joss_authors_show_affiliations_orcids_and_notes_and_feed_the_metadata() {
+    let (_, _, page) = built();
+    let authors: Vec<String> = select(&page, ".byline .author")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(authors.len(), 2);
+    assert!(
+        authors[0].starts_with("Jane Doe1,2 iD (corresponding: jane@example.org)"),
+        "{authors:?}"
+    );
+    assert!(authors[1].starts_with("Will T. Barnes2*"), "{authors:?}");
+    assert_eq!(
+        attr(&page, ".byline a.orcid", "href"),
+        "https://orcid.org/0000-0002-1825-0097"
+    );
+    let affiliations: Vec<String> = select(&page, "ol.affiliations li")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(
+        affiliations,
+        [
+            "Institute for Things",
+            "Department of Stuff, Some University"
+        ]
+    );
+    assert_eq!(
+        text_of(&select(&page, ".author-note")[0]),
+        "* Will T. Barnes: Now at the Agency."
+    );
+    let meta = |name: &str| -> Vec<String> {
+        select(&page, &format!("meta[name='{name}']"))
+            .iter()
+            .map(|m| m.value().attr("content").unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(meta("citation_author"), ["Doe, Jane", "Barnes, Will T."]);
+    assert_eq!(
+        meta("citation_author_institution"),
+        [
+            "Institute for Things",
+            "Department of Stuff, Some University",
+            "Department of Stuff, Some University"
+        ]
+    );
+    assert_eq!(
+        meta("citation_author_orcid"),
+        ["https://orcid.org/0000-0002-1825-0097"]
+    );
+    assert_eq!(meta("keywords"), ["rare earths, supply chains"]);
+    let json = text_of(&select(&page, "script[type='application/ld+json']")[0]);
+    assert!(
+        json.contains(
+            "\"affiliation\":[{\"@type\":\"Organization\",\"name\":\"Institute for Things\"}"
+        ),
+        "{json}"
+    );
+    // The note is no part of the name anywhere: not in "Cite this brief" either.
+    assert!(!page.html().contains("Barnes^["));
+    assert_eq!(
+        text_of(&select(&page, ".summary")[0]),
+        "What this paper shows, in one paragraph."
+    );
 }

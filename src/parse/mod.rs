@@ -160,7 +160,10 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         parse_index(&index)
     };
     let (mut meta, index_yaml) = match parsed_index {
-        Ok(parsed) => parsed,
+        Ok((mut meta, yaml)) => {
+            meta.people_from_names();
+            (meta, yaml)
+        }
         Err(error) => {
             diagnostics.push(error);
             return Err(diagnostics);

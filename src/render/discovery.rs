@@ -16,10 +16,23 @@ pub struct HeadContext {
     pub scholar_date: Option<String>,
     /// Google Scholar's `citation_author`: "Family, Given".
     pub scholar_authors: Vec<String>,
+    /// Each author's institutions and ORCID, for `citation_author_institution` and
+    /// `citation_author_orcid` after that author's `citation_author`.
+    pub authors: Vec<AuthorMeta>,
+    /// The `keywords` meta: the brief's `keywords` (or JOSS's `tags`), comma-separated.
+    pub keywords: Option<String>,
     /// One `citation_reference` per source in the reference list (home page only).
     pub scholar_references: Vec<String>,
     /// A `<script type="application/ld+json">` body, safe to inline.
     pub json_ld: String,
+}
+
+#[derive(Serialize)]
+pub struct AuthorMeta {
+    /// "Family, Given", as `citation_author` wants it.
+    pub name: String,
+    pub institutions: Vec<String>,
+    pub orcid: Option<String>,
 }
 
 /// `base` joined with a page path (`""` for the home page, `"state-of-play/"`).
@@ -52,9 +65,24 @@ pub fn head(
         Vec::new()
     };
     let json_ld = json_ld(meta, canonical.as_deref(), authors, &references);
+    let author_meta = authors
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let person = meta.people.get(i);
+            AuthorMeta {
+                name: name.clone(),
+                institutions: person.map(|p| p.affiliations.clone()).unwrap_or_default(),
+                orcid: person.and_then(|p| p.orcid.clone()),
+            }
+        })
+        .collect();
+    let keywords = (!meta.keywords.0.is_empty()).then(|| meta.keywords.0.join(", "));
     HeadContext {
         canonical,
         scholar_date,
+        authors: author_meta,
+        keywords,
         scholar_authors: authors.to_vec(),
         scholar_references: references,
         json_ld,
@@ -80,8 +108,27 @@ fn json_ld(
     object.insert("inLanguage".into(), json!(meta.lang));
     let people: Vec<_> = authors
         .iter()
-        .map(|a| json!({"@type": "Person", "name": a}))
+        .enumerate()
+        .map(|(i, a)| {
+            let mut person = json!({"@type": "Person", "name": a});
+            if let Some(known) = meta.people.get(i) {
+                if !known.affiliations.is_empty() {
+                    person["affiliation"] = known
+                        .affiliations
+                        .iter()
+                        .map(|name| json!({"@type": "Organization", "name": name}))
+                        .collect();
+                }
+                if let Some(orcid) = &known.orcid {
+                    person["identifier"] = json!(format!("https://orcid.org/{orcid}"));
+                }
+            }
+            person
+        })
         .collect();
+    if !meta.keywords.0.is_empty() {
+        object.insert("keywords".into(), json!(meta.keywords.0));
+    }
     object.insert("author".into(), json!(people));
     if let Some(date) = &meta.date_iso {
         object.insert("datePublished".into(), json!(date));

@@ -24,7 +24,7 @@ use crate::diagnostic::Diagnostics;
 use crate::figure::draw::CaptionPart;
 use crate::html::escape;
 use crate::load::Project;
-use crate::parse::{Heading, Section};
+use crate::parse::{Heading, Piece, Section};
 use crate::resolve::ResolvedDocument;
 
 /// What every page's template sees about the brief.
@@ -33,12 +33,18 @@ struct BriefContext<'a> {
     title: &'a str,
     subtitle: Option<&'a str>,
     authors: &'a [String],
+    /// The same authors with affiliations (numbered into `affiliations`), ORCID and notes.
+    people: &'a [crate::people::Person],
+    affiliations: &'a [String],
     /// ISO (`2025-10-20`), for `datetime` attributes; none for a date in free text.
     date: Option<&'a str>,
     /// For reading: "October 20, 2025" in English briefs.
     date_display: Option<String>,
     lang: &'a str,
     description: Option<&'a str>,
+    /// The paragraph under the title: `abstract`, or `description` when the text does not
+    /// already open with it.
+    lede: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +88,8 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         title: &meta.title,
         subtitle: meta.subtitle.as_deref(),
         authors: &meta.author.0,
+        people: &meta.people,
+        affiliations: &meta.affiliations,
         date: meta.date_iso.as_deref(),
         // A date in words is shown as written; an ISO one in words of the brief's language.
         date_display: meta.date.as_deref().map(|written| {
@@ -96,6 +104,11 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         }),
         lang: &meta.lang,
         description: meta.description.as_deref(),
+        lede: meta.summary.as_deref().or_else(|| {
+            meta.description
+                .as_deref()
+                .filter(|d| !text_opens_with(document, d))
+        }),
     };
 
     // The home page (the whole brief) and the audit page are the two biggest: they render on a
@@ -228,6 +241,33 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         add(&mut site, path, bytes.clone(), origin);
     }
     diagnostics.into_result(site)
+}
+
+/// Whether the brief's first paragraph begins with the description's first sentence: then the
+/// description under the title would make the reader read it twice.
+fn text_opens_with(document: &crate::parse::Document, description: &str) -> bool {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let Some(section) = document.sections.first() else {
+        return false;
+    };
+    let mut opening = String::new();
+    let mut inside = false;
+    for piece in &section.body {
+        match piece {
+            Piece::Markdown(Event::Start(Tag::Paragraph)) => inside = true,
+            Piece::Markdown(Event::End(TagEnd::Paragraph)) if inside => break,
+            Piece::Markdown(Event::Text(text)) if inside => opening.push_str(text),
+            Piece::Markdown(Event::SoftBreak) if inside => opening.push(' '),
+            _ => {}
+        }
+    }
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first_sentence = description
+        .split_inclusive(". ")
+        .next()
+        .unwrap_or(description);
+    let first_sentence = words(first_sentence);
+    !first_sentence.is_empty() && words(&opening).starts_with(first_sentence.trim_end())
 }
 
 /// Folders the site keeps for what it generates: (folder, what, group).
