@@ -24,6 +24,12 @@ pub struct Occurrence {
     pub anchor: String,
     /// The sentence that cites it, as written.
     pub sentence: String,
+    /// Where that sentence is in `file` (bytes), for showing it rendered.
+    #[serde(skip)]
+    pub sentence_span: std::ops::Range<usize>,
+    /// The citation's index among all citations.
+    #[serde(skip)]
+    pub citation: usize,
 }
 
 /// Sources whose in-text form is the same author and year, told apart by letters.
@@ -49,12 +55,12 @@ pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
             .filter(|_| !resolved.document.single)
             .map(|s| format!("{}/", s.slug))
             .unwrap_or_default();
-        let sentence = match figure_of(resolved, citation) {
-            Some(figure) => figure,
+        let (sentence, sentence_span) = match figure_of(resolved, citation) {
+            Some(figure) => (figure, 0..0),
             None => indexes
                 .entry(Arc::as_ptr(&citation.file))
                 .or_insert_with(|| SentenceIndex::new(&citation.file.text))
-                .sentence_at(&citation.file.text, citation.span.start),
+                .sentence_with_span(&citation.file.text, citation.span.start),
         };
         for item in &citation.items {
             let (line, column) = citation.file.line_col(item.key_span.start);
@@ -66,6 +72,8 @@ pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
                 page: page.clone(),
                 anchor: citation_anchor(index),
                 sentence: sentence.clone(),
+                sentence_span: sentence_span.clone(),
+                citation: index,
             });
         }
     }
@@ -154,6 +162,15 @@ impl SentenceIndex {
     }
 
     fn sentence_at(&mut self, text: &str, offset: usize) -> String {
+        self.sentence_with_span(text, offset).0
+    }
+
+    /// The sentence, and its byte range in `text` (not cut to the window, comments inside).
+    fn sentence_with_span(
+        &mut self,
+        text: &str,
+        offset: usize,
+    ) -> (String, std::ops::Range<usize>) {
         let offset = offset.min(text.len());
         let block = self
             .blocks
@@ -175,6 +192,7 @@ impl SentenceIndex {
             .copied()
             .unwrap_or(paragraph.len());
         let (from, to, cut_before, cut_after) = window(paragraph, from, at, to);
+        let span = start + from..start + to;
         let sentence = strip_comments(&paragraph[from..to]);
         let sentence = sentence.trim_start();
         let sentence = ["- ", "* ", "+ "]
@@ -182,11 +200,12 @@ impl SentenceIndex {
             .find_map(|marker| sentence.strip_prefix(marker))
             .unwrap_or(sentence);
         let words = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-        format!(
+        let sentence = format!(
             "{}{words}{}",
             if cut_before { "… " } else { "" },
             if cut_after { " …" } else { "" }
-        )
+        );
+        (sentence, span)
     }
 }
 
@@ -243,6 +262,19 @@ fn sentence_ends(text: &str) -> Vec<usize> {
             continue;
         }
         let before = chars[i - 1].1;
+        // "vs. Interdependence", "et al. Their", "cf. Smith": abbreviations, not ends.
+        let letters = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .count();
+        let word: String = chars[i - letters..i].iter().map(|&(_, c)| c).collect();
+        if matches!(
+            word.as_str(),
+            "vs" | "al" | "cf" | "Mr" | "Dr" | "Ms" | "No" | "pp" | "Vol"
+        ) {
+            continue;
+        }
         let ends_word = before.is_lowercase()
             || before.is_ascii_digit()
             || matches!(before, ')' | ']' | '%' | '’' | '"');
@@ -262,7 +294,7 @@ fn sentence_ends(text: &str) -> Vec<usize> {
     ends
 }
 
-fn strip_comments(text: &str) -> String {
+pub(crate) fn strip_comments(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("<!--") {

@@ -244,3 +244,38 @@ fn the_title_block_does_not_repeat_the_executive_summarys_opening() {
     let opening = text_of(&select(&page, "#executive-summary p")[0]);
     assert!(opening.starts_with(description.split(". ").next().unwrap()));
 }
+
+#[test]
+fn the_audit_page_opens_with_a_table_and_quotes_sentences_as_rendered() {
+    let out = tempfile::tempdir().unwrap();
+    build_brief(out.path());
+    let audit = Html::parse_document(
+        &std::fs::read_to_string(out.path().join("audit/index.html")).unwrap(),
+    );
+    let sources = select(&audit, "section.audit-source").len();
+    let rows = select(&audit, "table.audit-table tbody tr");
+    assert_eq!(rows.len(), sources, "one row per source");
+    assert!(sources > 10);
+    // The page is not squeezed into the contents column: it has no contents column.
+    assert_eq!(select(&audit, ".layout.no-nav main").len(), 1);
+    let quotes = select(&audit, ".audit-places q");
+    assert!(!quotes.is_empty());
+    for quote in &quotes {
+        let text = text_of(quote);
+        assert!(
+            !text.contains("[@") && !text.contains("**"),
+            "raw Markdown: {text}"
+        );
+    }
+    let marked: Vec<String> = select(&audit, ".audit-places q mark")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert!(
+        marked.iter().any(|m| m == "(Adamas Intelligence, 2025)"),
+        "{marked:?}"
+    );
+    assert!(select(&audit, ".audit-places q strong")
+        .iter()
+        .any(|s| text_of(s) == "Magnet Manufacturing:"));
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::audit_sentence::{sentence_html, CitationPlaces};
 use super::templates::render_template;
 use super::{discovery, BriefContext};
 use crate::diagnostic::Diagnostics;
@@ -27,7 +28,17 @@ struct AuditSource<'a> {
     listed: bool,
     /// "Reuters, 2025: 2025a, 2025b, 2025c".
     group: Option<String>,
-    places: Vec<&'a crate::audit::Occurrence>,
+    places: Vec<Place<'a>>,
+    /// For the table at the top: the worst of the links' statuses, in words.
+    link_summary: String,
+}
+
+/// A place a source is cited: the occurrence, and its sentence rendered with the citation marked.
+#[derive(Serialize)]
+struct Place<'a> {
+    #[serde(flatten)]
+    occurrence: &'a crate::audit::Occurrence,
+    sentence_html: String,
 }
 
 /// One of a source's links and what the last online check found.
@@ -58,6 +69,7 @@ pub(super) fn render_audit(
             .push(occurrence);
     }
     let groups = crate::audit::ambiguous_groups(resolved);
+    let citation_places = CitationPlaces::new(resolved);
     let sources = resolved
         .citations
         .entries
@@ -95,9 +107,22 @@ pub(super) fn render_audit(
                         g.members.iter().map(|(_, year)| year.as_str()).collect();
                     format!("{} ({})", g.label, letters.join(", "))
                 }),
-            places: places_of.remove(entry.key.as_str()).unwrap_or_default(),
+            places: places_of
+                .remove(entry.key.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|occurrence| Place {
+                    occurrence,
+                    sentence_html: sentence_html(resolved, &citation_places, occurrence),
+                })
+                .collect(),
+            link_summary: String::new(),
         })
         .collect();
+    let mut sources: Vec<AuditSource<'_>> = sources;
+    for source in &mut sources {
+        source.link_summary = link_summary(&source.links);
+    }
     let audit = AuditContext {
         citations: occurrences.len(),
         sources,
@@ -113,4 +138,22 @@ pub(super) fn render_audit(
         &discovery::head(meta, "audit/", authors, &resolved.citations.entries, false),
     );
     render_template(tera, project, "audit.html", &context)
+}
+
+/// One phrase for the table: "none", "not checked", "works", "dead (1 of 2)".
+fn link_summary(links: &[AuditLink<'_>]) -> String {
+    if links.is_empty() {
+        return "no link".to_string();
+    }
+    let bad = links
+        .iter()
+        .filter(|l| matches!(l.status, Some("dead") | Some("error")))
+        .count();
+    if bad > 0 {
+        return format!("broken ({bad} of {})", links.len());
+    }
+    if links.iter().all(|l| l.status.is_none()) {
+        return "not checked online".to_string();
+    }
+    "works".to_string()
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 mod audit_page;
+mod audit_sentence;
 mod body;
 mod discovery;
 mod images;
