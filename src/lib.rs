@@ -151,7 +151,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         pages: site.pages,
         citations: resolved.all_citations.len(),
         sources: resolved.citations.entries.len(),
-        figures: resolved.figures.len(),
+        // Data figures and image figures alike: readers count them together.
+        figures: resolved.figures.len()
+            + resolved.document.images.iter().filter(|i| i.figure).count(),
         milliseconds: started.elapsed().as_millis(),
         out,
         warnings: resolved.warnings,
