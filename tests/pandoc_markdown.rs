@@ -159,6 +159,7 @@ fn pandoc_syntax_is_markup_not_text() {
     for raw in [
         ":::",
         "\\newpage",
+        "\\noindent",
         "\\vspace",
         "\\begin{table}",
         "{.",

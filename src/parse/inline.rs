@@ -140,10 +140,68 @@ pub(super) fn push_text(
     push_plain(&text[last..], pieces);
 }
 
+/// LaTeX's layout commands, which mean nothing on a web page: dropped, as Pandoc drops raw TeX
+/// from HTML. (Other commands stay as written, so that a backslash in prose is never lost.)
+const LAYOUT_COMMANDS: &[&str] = &[
+    "\\noindent",
+    "\\newpage",
+    "\\clearpage",
+    "\\pagebreak",
+    "\\linebreak",
+    "\\smallskip",
+    "\\medskip",
+    "\\bigskip",
+    "\\vfill",
+    "\\hfill",
+    "\\centering",
+    "\\FloatBarrier",
+    "\\vspace",
+    "\\hspace",
+    "\\vspace*",
+    "\\hspace*",
+];
+
+/// The text without LaTeX layout commands (and their `{…}` argument).
+fn without_layout_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\\') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let name_len = 1 + after[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '*')
+            .map(char::len_utf8)
+            .sum::<usize>();
+        let name = &after[..name_len];
+        if !LAYOUT_COMMANDS.contains(&name) {
+            out.push('\\');
+            rest = &after[1..];
+            continue;
+        }
+        let mut tail = &after[name_len..];
+        if tail.starts_with('{') {
+            if let Some(close) = tail.find('}') {
+                tail = &tail[close + 1..];
+            }
+        }
+        rest = tail
+            .strip_prefix(' ')
+            .filter(|_| out.is_empty() || out.ends_with(' '))
+            .unwrap_or(tail);
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Text, with Pandoc's `^superscript^` and `~subscript~` (no spaces inside: "~5% to ~10%" is
 /// text) made `<sup>` and `<sub>`.
 fn push_plain(text: &str, pieces: &mut Vec<Piece>) {
-    let mut rest = text;
+    let text = without_layout_commands(text);
+    let mut rest = text.as_ref();
     while let Some(open) = rest.find(['^', '~']) {
         let mark = rest[open..].chars().next().unwrap_or('^');
         let after = &rest[open + 1..];
@@ -177,4 +235,21 @@ fn push_text_piece(text: &str, pieces: &mut Vec<Piece>) {
         return;
     }
     pieces.push(Piece::Markdown(Event::Text(CowStr::from(text.to_string()))));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_commands_are_dropped_and_other_backslashes_kept() {
+        assert_eq!(
+            without_layout_commands("\\noindent Text \\vspace{1em} more"),
+            "Text more"
+        );
+        assert_eq!(
+            without_layout_commands("C:\\Users and \\alpha"),
+            "C:\\Users and \\alpha"
+        );
+    }
 }

@@ -98,6 +98,21 @@ impl SectionParse<'_> {
         }
         parts.equation_count += 1;
         let number = parts.equation_count;
+        // A label used twice names the first; the second equation keeps only its number.
+        let label = label.filter(|label| {
+            let taken = parts.targets.contains_key(label);
+            if taken {
+                parts.warnings.push(
+                    Diagnostic::warning(format!(
+                        "the label `{label}` is used already; references to it lead to the first"
+                    ))
+                    .at(self.file, span.clone(), "this formula")
+                    .code("duplicate-label")
+                    .hint("give each equation a label of its own"),
+                );
+            }
+            !taken
+        });
         let anchor = label
             .as_deref()
             .map_or_else(|| format!("eq-{number}"), targets::anchor_for);
