@@ -504,3 +504,32 @@ fn unchanged_pages_are_carried_over_and_changed_or_tampered_ones_rewritten() {
     run.assert_success();
     assert_eq!(carried, common::snapshot(&fresh.path().join("site")));
 }
+
+#[test]
+fn a_long_briefs_section_pages_list_the_sections_around_them() {
+    let fixture = Fixture::copy("tiny");
+    for n in 10..90 {
+        fixture.write(
+            &format!("content/{n}-part-{n}.md"),
+            &format!("---\ntitle: Part {n}\norder: {n}\n---\n\nText {n}.\n"),
+        );
+    }
+    fixture.build().assert_success();
+    let page = fixture.page("part-50/index.html");
+    let entries: Vec<String> = select(&page, "nav.toc > details > ol > li")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert!(entries.len() < 30, "{} entries", entries.len());
+    assert!(entries.iter().any(|e| e.starts_with("Part 50")));
+    assert!(entries.iter().any(|e| e.contains("earlier sections")));
+    assert!(entries.iter().any(|e| e.contains("later sections")));
+    let more = &select(&page, "li.toc-more a")[0];
+    assert_eq!(more.value().attr("href"), Some("../#contents"));
+    let home = fixture.page("index.html");
+    assert_eq!(select(&home, "nav#contents").len(), 1);
+    assert!(
+        select(&home, "nav.toc > details > ol > li").len() > 80,
+        "the home page lists them all"
+    );
+}

@@ -402,18 +402,44 @@ struct TocEntries {
 
 impl TocEntries {
     /// The `entries` the `toc` macro takes on the page of section `page`, put together from the
-    /// rendered entries, so that a brief of N sections does not render N×N of them.
+    /// rendered entries, so that a brief of N sections does not render N×N of them. A long
+    /// brief's section page lists the sections around it, and links to the home page for the
+    /// rest: 1,000 sections would otherwise put 1,000 entries on each of 1,000 pages.
     fn for_page(&self, page: usize) -> String {
+        let count = self.others.len();
+        let (from, to) = if count > TOC_FULL_UP_TO {
+            let from = page.saturating_sub(TOC_AROUND);
+            (from, (page + TOC_AROUND + 1).min(count))
+        } else {
+            (0, count)
+        };
         let mut html = String::new();
-        for (index, other) in self.others.iter().enumerate() {
+        if from > 0 {
+            html.push_str(&toc_more(from, "earlier"));
+        }
+        for index in from..to {
             html.push_str(if index == page {
                 &self.currents[index]
             } else {
-                other
+                &self.others[index]
             });
+        }
+        if to < count {
+            html.push_str(&toc_more(count - to, "later"));
         }
         html
     }
+}
+
+/// Up to this many sections, every section page lists them all.
+const TOC_FULL_UP_TO: usize = 60;
+/// Past it, a section page lists this many sections on each side of its own.
+const TOC_AROUND: usize = 10;
+
+/// "12 earlier sections", linking to the home page's full contents.
+fn toc_more(n: usize, which: &str) -> String {
+    let noun = if n == 1 { "section" } else { "sections" };
+    format!("<li class=\"toc-more\"><a href=\"../#contents\">{n} {which} {noun}</a></li>\n")
 }
 
 /// `None` when the brief's own macros.html has no `toc_entry`: the macro then loops over
