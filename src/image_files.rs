@@ -14,7 +14,8 @@ use crate::parse::{Document, Image, ImageSource};
 pub struct ResolvedImage {
     /// The file's path inside the site, for a local image.
     pub site_path: Option<String>,
-    pub bytes: Vec<u8>,
+    /// The file, held by the first image that names it (a figure used twice is read once).
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// File types a page can show or link.
@@ -28,6 +29,7 @@ pub fn resolve_images(
     diagnostics: &mut Diagnostics,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<ResolvedImage> {
+    let mut read: std::collections::HashSet<String> = std::collections::HashSet::new();
     document
         .images
         .iter()
@@ -46,7 +48,7 @@ pub fn resolve_images(
                 }
                 ResolvedImage::default()
             }
-            ImageSource::Local(path) => match local(project, image, &path) {
+            ImageSource::Local(path) => match local(project, image, &path, &mut read) {
                 Ok(resolved) => resolved,
                 Err(error) => {
                     diagnostics.push(error);
@@ -57,7 +59,12 @@ pub fn resolve_images(
         .collect()
 }
 
-fn local(project: &Project, image: &Image, written: &str) -> Result<ResolvedImage, Diagnostic> {
+fn local(
+    project: &Project,
+    image: &Image,
+    written: &str,
+    read: &mut std::collections::HashSet<String>,
+) -> Result<ResolvedImage, Diagnostic> {
     let here = |message: String, label: &str| {
         Diagnostic::new(message).at(&image.file, image.span.clone(), label.to_string())
     };
@@ -89,6 +96,12 @@ fn local(project: &Project, image: &Image, written: &str) -> Result<ResolvedImag
         )
         .hint("images are PNG, JPEG, GIF, SVG, WebP or AVIF files (a PDF is linked)"));
     }
+    if read.contains(&site_path) {
+        return Ok(ResolvedImage {
+            site_path: Some(site_path),
+            bytes: None,
+        });
+    }
     let bytes = project
         .folder
         .read_bytes(&project.root.join(&relative))
@@ -113,9 +126,10 @@ fn local(project: &Project, image: &Image, written: &str) -> Result<ResolvedImag
         .code("active-image")
         .hint("export the image again without scripts or event handlers, or as PNG"));
     }
+    read.insert(site_path.clone());
     Ok(ResolvedImage {
         site_path: Some(site_path),
-        bytes,
+        bytes: Some(bytes),
     })
 }
 

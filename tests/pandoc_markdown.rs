@@ -301,3 +301,22 @@ fn joss_authors_show_affiliations_orcids_and_notes_and_feed_the_metadata() {
         "What this paper shows, in one paragraph."
     );
 }
+
+#[test]
+fn divs_nested_past_the_limit_are_a_located_error() {
+    let fixture = Fixture::copy("pandoc-paper");
+    let text = std::fs::read_to_string(fixture.path().join("paper.md")).unwrap();
+    let deep = format!(
+        "{}\nx\n{}\n",
+        "::: {.d}\n".repeat(2_000),
+        ":::\n".repeat(2_000)
+    );
+    fixture.write("paper.md", &format!("{text}\n{deep}"));
+    let run = run_brief(&["build", "paper.md"], fixture.path());
+    run.assert_error(&["divs are nested more than 50 deep", "paper.md:"]);
+    assert_eq!(
+        run.stderr.matches("error: the `:::` divs").count(),
+        1,
+        "said once"
+    );
+}

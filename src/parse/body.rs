@@ -121,7 +121,7 @@ pub(super) fn parse_body(
         let span = base + range.start..base + range.end;
         if !matches!(event, Event::End(_)) {
             while let Some(mark) = marks.next_if(|m| m.span.start <= range.start) {
-                section.block(mark, parts);
+                section.block(mark, parts, diagnostics);
             }
         }
         // The page's HTML is minified by a parser that recurses on each element: past the
@@ -440,7 +440,7 @@ pub(super) fn parse_body(
         }
     }
     for mark in marks {
-        section.block(mark, parts);
+        section.block(mark, parts, diagnostics);
     }
     section.close_divs();
     section.pieces =

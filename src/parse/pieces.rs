@@ -9,7 +9,10 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use super::attrs::Attrs;
 use super::blocks::{Block, Mark};
 use super::{math, targets, Parts, Piece, Target, TargetKind};
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+
+/// Divs inside divs, at most: well within what the minifier's recursion takes.
+const MAX_DIVS: usize = crate::limits::MAX_NESTING / 2;
 use crate::html::escape;
 
 /// One section being read: its pieces, and what is added at its end.
@@ -26,9 +29,22 @@ pub(super) struct SectionParse<'a> {
 }
 
 impl SectionParse<'_> {
-    pub(super) fn block(&mut self, mark: Mark, parts: &mut Parts) {
+    pub(super) fn block(&mut self, mark: Mark, parts: &mut Parts, diagnostics: &mut Diagnostics) {
         let span = self.base + mark.span.start..self.base + mark.span.end;
         match mark.block {
+            // Divs count towards the nesting the page's minifier can take, as quotes and lists do.
+            Block::DivOpen(_) if self.divs == MAX_DIVS => {
+                diagnostics.push(
+                    Diagnostic::new(format!(
+                        "the `:::` divs are nested more than {MAX_DIVS} deep here"
+                    ))
+                    .at(self.file, span, "too deep")
+                    .hint("close the divs (`:::`) before opening new ones"),
+                );
+                self.divs += 1;
+            }
+            Block::DivOpen(_) if self.divs > MAX_DIVS => self.divs += 1,
+            Block::DivClose if self.divs > MAX_DIVS => self.divs -= 1,
             Block::DivOpen(attributes) => {
                 self.divs += 1;
                 self.pieces
@@ -60,7 +76,7 @@ impl SectionParse<'_> {
     }
 
     pub(super) fn close_divs(&mut self) {
-        for _ in 0..std::mem::take(&mut self.divs) {
+        for _ in 0..std::mem::take(&mut self.divs).min(MAX_DIVS) {
             self.pieces
                 .push(Piece::Markdown(Event::Html("</div>\n".into())));
         }

@@ -231,10 +231,11 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         );
     }
     for (image, resolved_image) in document.images.iter().zip(&resolved.images) {
-        if let Some(path) = &resolved_image.site_path {
+        // Each file once, from the first image that names it.
+        if let (Some(path), Some(bytes)) = (&resolved_image.site_path, &resolved_image.bytes) {
             let origin = Origin::generated(format!("the image `{path}`"))
                 .at(&image.file, image.span.clone());
-            add(&mut site, path, resolved_image.bytes.clone(), origin);
+            add(&mut site, path, bytes.clone(), origin);
         }
     }
     for (path, bytes) in &project.static_files {
