@@ -35,6 +35,21 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// A label as written (`fig:map`, a note's `intro-fn-1`) as part of an element id: anything but
+/// letters, digits, `-` and `_` becomes `-`.
+pub fn id_from_label(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// Why `slug` cannot name a folder of the site, if it cannot: it must be one plain path part,
 /// so that no slug reaches outside the output folder or breaks a URL.
 pub fn folder_name_problem(slug: &str) -> Option<&'static str> {

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run_brief, select, text_of};
+use common::{run_brief, select, text_of, visible_text};
 use scraper::Html;
 
 /// One paper: its folder, and how many entries Pandoc renders for it (from SOURCES.tsv).
@@ -97,17 +97,7 @@ fn joss_papers_build_like_pandoc_renders_them() {
         );
         // Nothing of Pandoc's syntax or of TeX is left as text (MathML keeps its TeX only in
         // its annotation, which is not text a reader sees).
-        let text: String = select(&page, "main")[0]
-            .descendants()
-            .filter(|node| {
-                !node.ancestors().any(|a| {
-                    a.value()
-                        .as_element()
-                        .is_some_and(|e| e.name() == "annotation")
-                })
-            })
-            .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
-            .collect();
+        let text = visible_text(&page);
         for raw in [
             "$",
             "\\autoref",

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{run_brief, select, text_of, Fixture};
+use common::{run_brief, select, text_of, visible_text, Fixture};
 use scraper::Html;
 
 fn built() -> (Fixture, common::Run, Html) {
@@ -18,21 +18,6 @@ fn attr(page: &Html, css: &str, name: &str) -> String {
     let found = select(page, css);
     assert!(!found.is_empty(), "nothing matches {css}");
     found[0].value().attr(name).unwrap_or_default().to_string()
-}
-
-/// The page's text as a reader sees it: MathML's TeX annotation is not shown.
-fn visible_text(page: &Html) -> String {
-    select(page, "main")[0]
-        .descendants()
-        .filter(|node| {
-            !node.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "annotation")
-            })
-        })
-        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
-        .collect()
 }
 
 #[test]

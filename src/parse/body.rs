@@ -80,9 +80,10 @@ pub(super) fn parse_body(
         let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
         // `^[an inline note]` stays text here: the note may hold citations, which are links,
         // and a link cannot hold a link. `inline_notes` takes it out of the text afterwards.
-        let bracket = if body[..link.span.start].ends_with('^') {
+        if body[..link.span.start].ends_with('^') {
             return None;
-        } else if let Some(items) = citation_syntax::parse_bracketed(inner) {
+        }
+        let bracket = if let Some(items) = citation_syntax::parse_bracketed(inner) {
             Bracket::Citation(link.span.clone(), items)
         } else {
             Bracket::Span(attrs::leading(&body[link.span.end..])?.0)

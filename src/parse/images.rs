@@ -53,7 +53,9 @@ impl Image {
         } else {
             // A path may carry a query or fragment; the file is what comes before.
             let path = src.split(['?', '#']).next().unwrap_or(src);
-            ImageSource::Local(percent_decoded(path))
+            // `my%20figure.png` names the file `my figure.png`.
+            let decoded = crate::html::percent_decode(path);
+            ImageSource::Local(decoded.unwrap_or_else(|| path.to_string()))
         }
     }
 
@@ -112,25 +114,6 @@ impl Image {
             _ => true,
         })
     }
-}
-
-/// `my%20figure.png` names the file `my figure.png`.
-fn percent_decoded(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && path.is_char_boundary(i + 3) {
-            if let Ok(byte) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::attrs::Attrs;
 use super::blocks::{Block, Mark};
-use super::{math, targets, Parts, Piece, Target, TargetKind};
+use super::{math, Parts, Piece, Target, TargetKind};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// Divs inside divs, at most: well within what the minifier's recursion takes.
@@ -131,7 +131,7 @@ impl SectionParse<'_> {
         });
         let anchor = label
             .as_deref()
-            .map_or_else(|| format!("eq-{number}"), targets::anchor_for);
+            .map_or_else(|| format!("eq-{number}"), crate::slug::id_from_label);
         if let Some(label) = &label {
             parts.targets.insert(
                 label.clone(),

@@ -5,20 +5,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{Parts, Piece, RefForm, Target, TargetKind};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics};
-
-/// An id for the page from a label as written: `fig:map` → `fig-map`.
-pub fn anchor_for(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
+use crate::slug::id_from_label;
 
 /// After a section is read: images alone in a paragraph become figures, and every figure gets
 /// its number and, when it has a label, a place in the cross-reference table.
@@ -79,7 +66,7 @@ pub(super) fn settle_section(
                     .attrs
                     .id
                     .as_deref()
-                    .map_or_else(|| format!("figure-{number}"), anchor_for);
+                    .map_or_else(|| format!("figure-{number}"), id_from_label);
                 image.anchor = Some(anchor.clone());
                 if let Some(label) = image.attrs.id.clone() {
                     if parts.targets.contains_key(&label) {

@@ -2,7 +2,7 @@
 //! the sentence otherwise; a PDF as a link to the file; a remote image as a link to it, never
 //! loaded unless the author asked (`{remote=load}`).
 
-use crate::html::escape;
+use crate::html::{escape, percent_encode};
 use crate::image_files::ResolvedImage;
 use crate::parse::{Image, ImageSource};
 
@@ -16,7 +16,7 @@ pub struct ImageParts<'a> {
 
 pub fn image_html(image: &Image, resolved: &ResolvedImage, parts: ImageParts<'_>) -> String {
     let href = match (image.source(), &resolved.site_path) {
-        (ImageSource::Local(_), Some(path)) => format!("{}{}", parts.root, url_path(path)),
+        (ImageSource::Local(_), Some(path)) => format!("{}{}", parts.root, percent_encode(path)),
         _ => image.src.trim().to_string(),
     };
     let remote = matches!(image.source(), ImageSource::Remote(_));
@@ -105,18 +105,4 @@ fn size_style(image: &Image) -> String {
         style.push_str(&format!("{property}:{number}{unit}"));
     }
     style
-}
-
-/// A site path as a URL path: spaces and other unsafe bytes percent-encoded.
-fn url_path(path: &str) -> String {
-    let mut out = String::new();
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }

@@ -24,10 +24,19 @@ impl Notes {
     /// of a note carries a copy of it for wide screens, where it shows beside the text.
     pub fn take(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
         let events = self.take_definitions(events);
+        self.number_calls(events, true)
+    }
+
+    /// Every note call in `events` numbered (with its sidenote when `sidenotes`).
+    fn number_calls(
+        &mut self,
+        events: Vec<Event<'static>>,
+        sidenotes: bool,
+    ) -> Vec<Event<'static>> {
         events
             .into_iter()
             .map(|event| match event {
-                Event::FootnoteReference(label) => self.call(&label, true),
+                Event::FootnoteReference(label) => self.call(&label, sidenotes),
                 other => other,
             })
             .collect()
@@ -95,13 +104,7 @@ impl Notes {
             i += 1;
             let body = self.definitions.remove(&label).unwrap_or_default();
             let body = self.take_definitions(body);
-            let mut body: Vec<Event<'static>> = body
-                .into_iter()
-                .map(|event| match event {
-                    Event::FootnoteReference(label) => self.call(&label, false),
-                    other => other,
-                })
-                .collect();
+            let mut body = self.number_calls(body, false);
             let id = anchor(&label);
             let calls = self.calls.get(&label).copied().unwrap_or(0);
             let backlinks: String = (1..=calls)
@@ -186,20 +189,9 @@ fn strip_ids(html: &str) -> String {
     out
 }
 
-/// A note's label as part of an id.
+/// A note's label as part of an id (written into attributes).
 fn anchor(label: &str) -> String {
-    escape(
-        &label
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>(),
-    )
+    escape(&crate::slug::id_from_label(label))
 }
 
 #[cfg(test)]

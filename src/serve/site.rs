@@ -45,9 +45,10 @@ pub fn respond(url: &str, shared: &Shared) -> Reply {
     };
     if !path.ends_with('/') && site.files.contains_key(&folder) {
         let mut reply = Reply::text(301, "");
-        reply
-            .headers
-            .push(("Location", percent_encode(&format!("/{path}/"))));
+        reply.headers.push((
+            "Location",
+            crate::html::percent_encode(&format!("/{path}/")),
+        ));
         return reply;
     }
     not_found(&site.files)
@@ -57,7 +58,7 @@ pub fn respond(url: &str, shared: &Shared) -> Reply {
 /// for anything that tries to climb out (`..`, however it is encoded).
 pub fn site_path(url: &str) -> Option<String> {
     let raw = url.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(raw)?;
+    let decoded = crate::html::percent_decode(raw)?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -77,37 +78,6 @@ pub fn site_path(url: &str) -> Option<String> {
         path.push_str("index.html");
     }
     Some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// A decoded path made fit for a header again: nothing but URL path characters, so that no
-/// folder name can end the header line.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn not_found(files: &BTreeMap<String, Vec<u8>>) -> Reply {
@@ -175,8 +145,14 @@ mod tests {
 
     #[test]
     fn a_redirect_location_cannot_break_its_header_line() {
-        assert_eq!(percent_encode("/a b/\r\nX: 1/"), "/a%20b/%0D%0AX:%201/");
-        assert_eq!(percent_encode("/state-of-play/"), "/state-of-play/");
+        assert_eq!(
+            crate::html::percent_encode("/a b/\r\nX: 1/"),
+            "/a%20b/%0D%0AX:%201/"
+        );
+        assert_eq!(
+            crate::html::percent_encode("/state-of-play/"),
+            "/state-of-play/"
+        );
     }
 
     #[test]

@@ -153,6 +153,21 @@ pub fn text_of(element: &scraper::ElementRef<'_>) -> String {
     element.text().collect::<String>()
 }
 
+/// The text of a page's `<main>` as a reader sees it: MathML's TeX annotation is not shown.
+pub fn visible_text(page: &Html) -> String {
+    select(page, "main")[0]
+        .descendants()
+        .filter(|node| {
+            !node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "annotation")
+            })
+        })
+        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
+        .collect()
+}
+
 /// A brief beside a sentinel folder of someone else's files, in one temporary folder, so that a
 /// test can prove a run changed nothing outside the brief's output: `snapshot_outside` covers
 /// every file and link except those of the output folder and the cache.
