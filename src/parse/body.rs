@@ -15,8 +15,9 @@ use super::blocks;
 use super::images::Image;
 use super::inline::{heading_text, push_text, shift_item};
 use super::inline_notes;
-use super::pieces::{span_open, SectionParse};
+use super::pieces::SectionParse;
 use super::tidy::{attach_narrative_locators, drop_trailing_references_heading};
+use super::Markup;
 use super::{targets, Citation, Heading, Parts, Piece};
 use crate::citation_syntax::{self, CiteItem};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
@@ -203,9 +204,9 @@ pub(super) fn parse_body(
                         in_citation_link = true;
                     }
                     Some(Bracket::Span(attributes)) => {
-                        section.pieces.push(Piece::Markdown(Event::InlineHtml(
-                            span_open(attributes).into(),
-                        )));
+                        section
+                            .pieces
+                            .push(Piece::Markup(Markup::SpanOpen(attributes.clone())));
                         links.push(OpenLink::Span);
                     }
                     None => links.push(OpenLink::Plain),
@@ -214,9 +215,7 @@ pub(super) fn parse_body(
             Event::End(TagEnd::Link) => match links.pop() {
                 Some(OpenLink::Unsafe) => {}
                 Some(OpenLink::Span) => {
-                    section
-                        .pieces
-                        .push(Piece::Markdown(Event::InlineHtml("</span>".into())));
+                    section.pieces.push(Piece::Markup(Markup::SpanClose));
                     strip_attributes = true;
                 }
                 _ => section
@@ -291,10 +290,8 @@ pub(super) fn parse_body(
             // An image inside an image's caption is only its text.
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
             Event::InlineMath(tex) => {
-                let html = section.formula(&tex, false, None, span, parts);
-                section
-                    .pieces
-                    .push(Piece::Markdown(Event::InlineHtml(html.into())));
+                let piece = section.formula(&tex, false, None, span, parts);
+                section.pieces.push(piece);
             }
             Event::DisplayMath(tex) => {
                 // An equation environment, hidden from the parser as `$$xxxx$$`.
@@ -307,10 +304,8 @@ pub(super) fn parse_body(
                 let after = body[range.end..].trim_start_matches(' ');
                 let label = attrs::leading(after).and_then(|(a, _)| a.id);
                 strip_attributes = label.is_some();
-                let html = section.formula(&tex, true, label, span, parts);
-                section
-                    .pieces
-                    .push(Piece::Markdown(Event::InlineHtml(html.into())));
+                let piece = section.formula(&tex, true, label, span, parts);
+                section.pieces.push(piece);
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
                 if lang.trim() == "figure" =>

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event};
 
-use super::{Citation, CrossRef, Parts, Piece, RefForm};
+use super::{Citation, CrossRef, Markup, Parts, Piece, RefForm};
 use crate::citation_syntax::{self, CiteItem};
 use crate::diagnostic::SourceFile;
 
@@ -216,15 +216,15 @@ fn push_plain(text: &str, pieces: &mut Vec<Piece>) {
             rest = after;
             continue;
         };
-        let tag = if mark == '^' { "sup" } else { "sub" };
+        let (opening, closing) = if mark == '^' {
+            (Markup::SuperscriptOpen, Markup::SuperscriptClose)
+        } else {
+            (Markup::SubscriptOpen, Markup::SubscriptClose)
+        };
         push_text_piece(&rest[..open], pieces);
-        pieces.push(Piece::Markdown(Event::InlineHtml(
-            format!("<{tag}>").into(),
-        )));
+        pieces.push(Piece::Markup(opening));
         push_text_piece(inner, pieces);
-        pieces.push(Piece::Markdown(Event::InlineHtml(
-            format!("</{tag}>").into(),
-        )));
+        pieces.push(Piece::Markup(closing));
         rest = &after[inner.len() + 1..];
     }
     push_text_piece(rest, pieces);

@@ -21,6 +21,7 @@ mod body;
 mod images;
 mod inline;
 mod inline_notes;
+mod markup;
 mod math;
 mod pieces;
 mod targets;
@@ -28,6 +29,7 @@ mod tidy;
 
 pub use attrs::Attrs;
 pub use images::{Image, ImageSource};
+pub use markup::{callout_title, Formula, Markup};
 
 use body::parse_body;
 
@@ -51,6 +53,8 @@ pub struct Document {
     /// Every cross-reference (`@fig-ID`, `\\autoref{fig:x}`, `\\eqref{eq:y}`);
     /// [`Piece::CrossRef`] indexes into it.
     pub cross_refs: Vec<CrossRef>,
+    /// Every formula, in reading order; [`Markup::Formula`] indexes into it.
+    pub formulas: Vec<Formula>,
     /// What cross-references can point to, by label (`fig-ID`, `fig:x`, `eq:y`).
     pub targets: BTreeMap<String, Target>,
     /// Problems that do not stop the build, such as a `javascript:` link shown as text.
@@ -125,6 +129,7 @@ pub enum Piece {
     Figure(usize),
     CrossRef(usize),
     Image(usize),
+    Markup(Markup),
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +275,7 @@ pub fn parse(project: &Project) -> Result<Document, Diagnostics> {
         figures: document_parts.figures,
         images: document_parts.images,
         cross_refs: document_parts.cross_refs,
+        formulas: document_parts.formulas,
         targets: document_parts.targets,
         warnings: document_parts.warnings,
     })
@@ -327,6 +333,7 @@ struct Parts {
     figures: Vec<FigureSpec>,
     images: Vec<Image>,
     cross_refs: Vec<CrossRef>,
+    formulas: Vec<Formula>,
     targets: BTreeMap<String, Target>,
     /// Figures (data and images) and equations so far, for their numbers.
     figure_count: usize,

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::attrs::Attrs;
 use super::blocks::{Block, Mark};
-use super::{math, Parts, Piece, Target, TargetKind};
+use super::{math, Formula, Markup, Parts, Piece, Target, TargetKind};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// Divs inside divs, at most: well within what the minifier's recursion takes.
@@ -47,14 +46,12 @@ impl SectionParse<'_> {
             Block::DivClose if self.divs > MAX_DIVS => self.divs -= 1,
             Block::DivOpen(attributes) => {
                 self.divs += 1;
-                self.pieces
-                    .push(Piece::Markdown(Event::Html(div_open(&attributes).into())));
+                self.pieces.push(Piece::Markup(Markup::DivOpen(attributes)));
             }
             Block::DivClose => {
                 if self.divs > 0 {
                     self.divs -= 1;
-                    self.pieces
-                        .push(Piece::Markdown(Event::Html("</div>\n".into())));
+                    self.pieces.push(Piece::Markup(Markup::DivClose));
                 }
             }
             // A page break means nothing on a web page.
@@ -77,13 +74,12 @@ impl SectionParse<'_> {
 
     pub(super) fn close_divs(&mut self) {
         for _ in 0..std::mem::take(&mut self.divs).min(MAX_DIVS) {
-            self.pieces
-                .push(Piece::Markdown(Event::Html("</div>\n".into())));
+            self.pieces.push(Piece::Markup(Markup::DivClose));
         }
     }
 
-    /// A formula as MathML (numbered when LaTeX would number it), or, when it cannot be
-    /// converted, as its TeX in `<code>` with a warning.
+    /// A formula, numbered when LaTeX would number it; its page form is MathML, or, when it
+    /// cannot be converted, its TeX in `<code>` with a warning.
     pub(super) fn formula(
         &mut self,
         written: &str,
@@ -91,7 +87,28 @@ impl SectionParse<'_> {
         label: Option<String>,
         span: Range<usize>,
         parts: &mut Parts,
-    ) -> String {
+    ) -> Piece {
+        let (html, number) = self.formula_html(written, display, label, span.clone(), parts);
+        parts.formulas.push(Formula {
+            file: Arc::clone(self.file),
+            span,
+            tex: math::formula(written).tex,
+            written: written.trim().to_string(),
+            display,
+            number,
+            html,
+        });
+        Piece::Markup(Markup::Formula(parts.formulas.len() - 1))
+    }
+
+    fn formula_html(
+        &mut self,
+        written: &str,
+        display: bool,
+        label: Option<String>,
+        span: Range<usize>,
+        parts: &mut Parts,
+    ) -> (String, Option<(usize, String)>) {
         let formula = math::formula(written);
         let label = label.or(formula.label.clone());
         let mathml = match math::mathml(&formula.tex, display) {
@@ -106,11 +123,12 @@ impl SectionParse<'_> {
                     .hint("check the braces and commands; brief converts TeX math to MathML"),
                 );
                 let class = if display { "math display" } else { "math" };
-                return format!("<code class=\"{class}\">{}</code>", escape(written.trim()));
+                let code = format!("<code class=\"{class}\">{}</code>", escape(written.trim()));
+                return (code, None);
             }
         };
         if !display || !(formula.numbered || label.is_some()) {
-            return mathml;
+            return (mathml, None);
         }
         parts.equation_count += 1;
         let number = parts.equation_count;
@@ -143,10 +161,11 @@ impl SectionParse<'_> {
                 },
             );
         }
-        format!(
+        let html = format!(
             "<span class=\"equation\" id=\"{}\">{mathml}<span class=\"equation-number\">({number})</span></span>",
             escape(&anchor)
-        )
+        );
+        (html, Some((number, anchor)))
     }
 
     /// `^[…]`: a note whose text is written where it is called.
@@ -174,51 +193,4 @@ impl SectionParse<'_> {
         }
         self.pieces
     }
-}
-
-/// The opening tag of a fenced div: Quarto's callouts are notes with their title.
-fn div_open(attributes: &Attrs) -> String {
-    const CALLOUTS: &[(&str, &str)] = &[
-        ("callout-note", "Note"),
-        ("callout-tip", "Tip"),
-        ("callout-warning", "Warning"),
-        ("callout-important", "Important"),
-        ("callout-caution", "Caution"),
-    ];
-    let id = attributes
-        .id
-        .as_deref()
-        .map(|id| format!(" id=\"{}\"", escape(id)))
-        .unwrap_or_default();
-    let classes = attributes.classes.join(" ");
-    if let Some((_, word)) = CALLOUTS.iter().find(|(c, _)| attributes.has_class(c)) {
-        let title = attributes.get("title").unwrap_or(word);
-        return format!(
-            "<div{id} class=\"callout {}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
-            escape(&classes),
-            escape(title)
-        );
-    }
-    let class = if classes.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"{}\"", escape(&classes))
-    };
-    format!("<div{id}{class}>\n")
-}
-
-/// `[text]{.smallcaps}`: a span with the id and classes written.
-pub(super) fn span_open(attributes: &Attrs) -> String {
-    let mut html = String::from("<span");
-    if let Some(id) = &attributes.id {
-        html.push_str(&format!(" id=\"{}\"", escape(id)));
-    }
-    if !attributes.classes.is_empty() {
-        html.push_str(&format!(
-            " class=\"{}\"",
-            escape(&attributes.classes.join(" "))
-        ));
-    }
-    html.push('>');
-    html
 }

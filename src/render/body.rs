@@ -59,6 +59,14 @@ fn pieces_events(
                 Event::InlineHtml(CowStr::from(cross_ref_html(*index, resolved, root)))
             }
             Piece::Figure(index) => Event::Html(CowStr::from(figures[*index].clone())),
+            Piece::Markup(markup) => {
+                let (html, block) = markup.html(&resolved.document.formulas);
+                if block {
+                    Event::Html(CowStr::from(html))
+                } else {
+                    Event::InlineHtml(CowStr::from(html))
+                }
+            }
             Piece::Image(index) => {
                 let html = image_piece_html(*index, resolved, figures, root);
                 if resolved.document.images[*index].figure {
