@@ -5,7 +5,8 @@
 //! 1. [`load`]: the brief's files → [`load::Project`]
 //! 2. [`parse`]: front matter and Markdown, citations and figure blocks found → [`parse::Document`]
 //! 3. [`resolve`]: citations formatted by a CSL engine, figures drawn → [`resolve::ResolvedDocument`]
-//! 4. [`render`]: pages from Tera templates → [`render::Site`]
+//! 4. [`pdf`]: the brief typeset by Typst → [`pdf::Pdf`]; [`render`]: pages from Tera templates
+//!    → [`render::Site`], the PDF among its files
 //! 5. [`write`]: minified, written beside the output and swapped into place
 
 // A panic is a bug the author cannot act on: fallible paths return diagnostics instead.
@@ -33,6 +34,7 @@ pub mod output;
 pub mod parallel;
 pub mod parse;
 pub mod paths;
+pub mod pdf;
 pub mod people;
 pub mod render;
 pub mod resolve;
@@ -66,6 +68,8 @@ pub struct BuildSummary {
     pub figures: usize,
     pub milliseconds: u128,
     pub out: PathBuf,
+    /// The PDF's page count, when the build wrote one.
+    pub pdf_pages: Option<usize>,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
     /// Milliseconds spent in each stage, in pipeline order (`brief build --timings`).
@@ -79,9 +83,14 @@ impl std::fmt::Display for BuildSummary {
             1 => ", 1 warning".to_string(),
             n => format!(", {n} warnings"),
         };
+        let pdf = match self.pdf_pages {
+            Some(1) => ", a PDF of 1 page".to_string(),
+            Some(n) => format!(", a PDF of {n} pages"),
+            None => String::new(),
+        };
         write!(
             f,
-            "built {} pages, {} citations, {} sources, {} figures{warnings} in {} ms → {}",
+            "built {} pages{pdf}, {} citations, {} sources, {} figures{warnings} in {} ms → {}",
             self.pages,
             self.citations,
             self.sources,
@@ -143,8 +152,32 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
                 .collect(),
         ));
     }
-    let site = render::render(&project, &resolved)?;
-    stage("render");
+    // The PDF is typeset while the pages render; they link it, and learn its size after.
+    let link = pdf::link_before_typesetting(&resolved);
+    let (pdf, site) = parallel::both(
+        || pdf::typeset(&resolved),
+        || render::render(&project, &resolved, link.as_ref()),
+    );
+    let (pdf, mut site) = match (pdf, site) {
+        (Ok(pdf), Ok(site)) => (pdf, site),
+        (pdf, site) => {
+            let mut errors = Diagnostics::default();
+            errors.0.extend(pdf.err().into_iter().flat_map(|e| e.0));
+            errors.0.extend(site.err().into_iter().flat_map(|e| e.0));
+            return Err(errors);
+        }
+    };
+    let mut warnings = resolved.warnings.clone();
+    if let Some(pdf) = &pdf {
+        warnings.extend(pdf.warnings.iter().cloned());
+        pdf::add_to_site(pdf, &mut site)?;
+    }
+    if options.strict && !warnings.is_empty() {
+        return Err(Diagnostics(
+            warnings.into_iter().map(Diagnostic::into_error).collect(),
+        ));
+    }
+    stage("pdf+render");
     write::write_site(&site, &output, project.cache.as_deref())?;
     stage("write");
     Ok(BuildSummary {
@@ -156,7 +189,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
             + resolved.document.images.iter().filter(|i| i.figure).count(),
         milliseconds: started.elapsed().as_millis(),
         out,
-        warnings: resolved.warnings,
+        pdf_pages: pdf.as_ref().map(|p| p.pages),
+        warnings,
         timings,
     })
 }

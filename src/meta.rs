@@ -61,6 +61,9 @@ pub struct BriefMeta {
     /// How `brief check --online` treats the brief's links.
     #[serde(default)]
     pub link_check: LinkCheckMeta,
+    /// Whether the build typesets the brief as a PDF beside the site (default true).
+    #[serde(default = "yes")]
+    pub pdf: bool,
 }
 
 /// `link-check:` in the brief's metadata.
@@ -90,6 +93,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "csl",
     "nocite",
     "citation-order",
+    "pdf",
     "link-citations",
     "base-url",
     "link-check",
@@ -207,6 +211,9 @@ pub struct DocumentMeta {
     pub base_url: Option<String>,
     #[serde(default)]
     pub link_check: LinkCheckMeta,
+    /// `pdf: false` builds no PDF.
+    #[serde(default)]
+    pub pdf: Option<bool>,
 }
 
 impl DocumentMeta {
@@ -242,6 +249,7 @@ impl DocumentMeta {
             link_citations: self.link_citations,
             base_url: self.base_url,
             link_check: self.link_check,
+            pdf: self.pdf.unwrap_or(true),
         }
     }
 }

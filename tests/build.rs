@@ -11,8 +11,9 @@ fn built() -> Fixture {
     let run = fixture.build();
     run.assert_success();
     assert!(
-        run.stdout
-            .starts_with("built 4 pages, 10 citations, 5 sources, 1 figures, 1 warning in "),
+        run.stdout.starts_with(
+            "built 4 pages, a PDF of 4 pages, 10 citations, 5 sources, 1 figures, 1 warning in "
+        ),
         "summary line: {}",
         run.stdout
     );

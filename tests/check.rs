@@ -71,8 +71,8 @@ fn the_brief_reports_exactly_what_its_notes_say() {
     );
     assert_eq!(
         report["summary"],
-        serde_json::json!({"citations": 69, "sources": 21, "links": 15, "links_checked": 0, "errors": 0, "warnings": 15, "notes": 1}),
-        "15 links: one per source that has one"
+        serde_json::json!({"citations": 69, "sources": 21, "links": 15, "links_checked": 0, "errors": 0, "warnings": 15, "notes": 1, "pdf_pages": 10}),
+        "15 links: one per source that has one; the PDF's 10 pages"
     );
     let kinds: BTreeSet<&str> = report["problems"]
         .as_array()
@@ -133,10 +133,9 @@ fn the_terminal_report_groups_problems_and_quotes_the_citing_sentences() {
     assert!(run.stdout.contains(
         "cited at content/03-economic-analysis.md:27:165: “China's export restrictions create direct risks for American security [@guardian2025].”"
     ));
-    assert!(run
-        .stdout
-        .trim_end()
-        .ends_with("check: 69 citations of 21 sources; 0 errors, 15 warnings, 1 note"));
+    assert!(run.stdout.trim_end().ends_with(
+        "check: 69 citations of 21 sources; 0 errors, 15 warnings, 1 note; the PDF has 10 pages"
+    ));
     assert_eq!(
         check_brief(&["--strict"]).status,
         1,

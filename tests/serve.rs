@@ -588,7 +588,7 @@ fn new_creates_a_brief_that_builds_without_warnings_and_refuses_a_full_folder() 
     assert!(
         build
             .stdout
-            .contains("built 4 pages, 5 citations, 2 sources, 1 figures in"),
+            .contains("built 4 pages, a PDF of 4 pages, 5 citations, 2 sources, 1 figures in"),
         "{}",
         build.stdout
     );

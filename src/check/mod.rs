@@ -113,6 +113,9 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// The PDF's pages; null when the build writes no PDF (`pdf: false`) or could not read the
+    /// brief.
+    pub pdf_pages: Option<usize>,
 }
 
 impl Problem {
@@ -187,13 +190,21 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         project.cache = None;
         let document = parse::parse(&project)?;
         let resolved = resolve::resolve(&project, document)?;
-        let site = render::render(&project, &resolved)?;
-        Ok::<_, crate::diagnostic::Diagnostics>((project, resolved, site))
+        let pdf = crate::pdf::typeset(&resolved)?;
+        let link = crate::pdf::link_before_typesetting(&resolved);
+        let mut site = render::render(&project, &resolved, link.as_ref())?;
+        if let Some(pdf) = &pdf {
+            crate::pdf::add_to_site(pdf, &mut site)?;
+        }
+        Ok::<_, crate::diagnostic::Diagnostics>((project, resolved, site, pdf))
     })();
     let mut links_checked = 0;
     let (citations, sources, links, ambiguous) = match &outcome {
-        Ok((project, resolved, site)) => {
+        Ok((project, resolved, site, pdf)) => {
             problems.extend(resolved.warnings.iter().map(Problem::from_diagnostic));
+            if let Some(pdf) = pdf {
+                problems.extend(pdf.warnings.iter().map(Problem::from_diagnostic));
+            }
             let ambiguous = audit::ambiguous_groups(resolved);
             problems.extend(ambiguous.iter().map(|group| Problem {
                 severity: "note",
@@ -274,6 +285,10 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         errors: count("error"),
         warnings: count("warning"),
         notes: count("note"),
+        pdf_pages: outcome
+            .as_ref()
+            .ok()
+            .and_then(|(_, _, _, pdf)| pdf.as_ref().map(|p| p.pages)),
     };
     Report {
         version: 1,

@@ -67,8 +67,12 @@ pub fn render_text(report: &Report) -> String {
     } else {
         String::new()
     };
+    let pdf = s
+        .pdf_pages
+        .map(|pages| format!("; the PDF has {}", plural(pages, "page")))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "check: {} of {}; {}, {}, {}{online}\n",
+        "check: {} of {}; {}, {}, {}{online}{pdf}\n",
         plural(s.citations, "citation"),
         plural(s.sources, "source"),
         plural(s.errors, "error"),
@@ -95,6 +99,7 @@ fn heading(kind: &str) -> &str {
         "unsafe-url" => "URLs that are not http(s)",
         "unreadable-entry" => "Reference entries that could not be read",
         "build-error" => "Errors that stop the build",
+        "pdf" => "Parts the PDF shows another way",
         other => other,
     }
 }

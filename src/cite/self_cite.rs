@@ -268,6 +268,7 @@ mod tests {
             link_citations: true,
             base_url: Some("https://example.org/brief/".into()),
             link_check: Default::default(),
+            pdf: true,
         }
     }
 

@@ -20,7 +20,7 @@ pub struct BuildArgs {
     /// Format every citation afresh instead of reusing `.brief-cache/`, and write no cache.
     #[arg(long)]
     no_cache: bool,
-    /// Print the milliseconds each stage took (load, parse, resolve, render, write).
+    /// Print the milliseconds each stage took (load, parse, resolve, pdf+render, write).
     #[arg(long)]
     timings: bool,
 }

@@ -46,6 +46,17 @@ struct BriefContext<'a> {
     /// The paragraph under the title: `abstract`, or `description` when the text does not
     /// already open with it.
     lede: Option<&'a str>,
+    /// The PDF, for "Download PDF (212 KB)".
+    pdf: Option<PdfLink>,
+}
+
+/// What the pages say of the PDF: "Download PDF (204 KB, 10 pages)".
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfLink {
+    /// Its file name, percent-encoded for the link.
+    pub file: String,
+    /// Its size and pages, in words.
+    pub about: String,
 }
 
 #[derive(Serialize)]
@@ -81,7 +92,12 @@ struct Backlink {
     label: usize,
 }
 
-pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Diagnostics> {
+/// The pages of the brief; with `pdf`, each links the brief's PDF.
+pub fn render(
+    project: &Project,
+    resolved: &ResolvedDocument,
+    pdf: Option<&PdfLink>,
+) -> Result<Site, Diagnostics> {
     let tera = load_templates(project)?;
     let document = &resolved.document;
     let meta = &document.meta;
@@ -110,6 +126,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
                 .as_deref()
                 .filter(|d| !text_opens_with(document, d))
         }),
+        pdf: pdf.cloned(),
     };
 
     // The home page (the whole brief) and the audit page are the two biggest: they render on a
@@ -186,6 +203,7 @@ pub fn render(project: &Project, resolved: &ResolvedDocument) -> Result<Site, Di
         Origin::generated("the 404 page"),
     );
     site.pages += 2; // the 404 page is not one of the brief's pages
+
     let cite_files = [
         ("cite.bib", citation.bibtex.clone()),
         ("cite.ris", citation.ris.clone()),

@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench --bench compare                 # every size
 //! cargo bench --bench compare -- brief 200    # some sizes; `--runs N` for each
+//! cargo bench --bench compare -- pdf          # the brief, cold, with and without its PDF
 //! ```
 
 #[path = "corpus.rs"]
@@ -137,6 +138,12 @@ fn main() {
         .collect();
     let brief = env!("CARGO_BIN_EXE_brief");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpora");
+    if args.iter().any(|a| a == "pdf") {
+        pdf_cost(brief, &root, runs_override.unwrap_or(15));
+        if wanted.is_empty() {
+            return;
+        }
+    }
     let (pandoc, hugo) = (installed("pandoc"), installed("hugo"));
     if !pandoc || !hugo {
         println!("pandoc installed: {pandoc}, hugo installed: {hugo}; missing tools are left out");
@@ -209,6 +216,74 @@ fn main() {
                 "| {label} | {tool} | {:.3} s | {:.0} MiB | {ratio} |",
                 m.seconds, m.peak_mib
             );
+        }
+    }
+}
+
+/// The repository's brief built cold (no citation cache) with its PDF and without it
+/// (`pdf: false`), alternating, in one run: what the PDF adds to a build.
+fn pdf_cost(brief: &str, root: &Path, runs: usize) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let with = root.join("pdf-on");
+    let without = root.join("pdf-off");
+    for (copy, pdf) in [(&with, true), (&without, false)] {
+        let _ = std::fs::remove_dir_all(copy);
+        for folder in ["content", "data"] {
+            copy_folder(&source.join(folder), &copy.join(folder));
+        }
+        if !pdf {
+            let index = copy.join("content/_index.md");
+            let text = std::fs::read_to_string(&index).unwrap();
+            std::fs::write(&index, text.replacen("---\n", "---\npdf: false\n", 1)).unwrap();
+        }
+    }
+    let build = |folder: &Path| {
+        let mut command = Command::new(brief);
+        command
+            .args(["build", ".", "--no-cache", "--out"])
+            .arg(folder.join("out"))
+            .current_dir(folder);
+        command
+    };
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        on.push(measure(&mut build(&with)));
+        off.push(measure(&mut build(&without)));
+    }
+    let (on, off) = (median(&on), median(&off));
+    let bytes = std::fs::read_dir(with.join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum::<u64>();
+    println!("| the brief, cold, {runs} runs | median | peak memory |");
+    println!("|---|---|---|");
+    println!(
+        "| with its PDF | {:.3} s | {:.0} MiB |",
+        on.seconds, on.peak_mib
+    );
+    println!(
+        "| without (`pdf: false`) | {:.3} s | {:.0} MiB |",
+        off.seconds, off.peak_mib
+    );
+    println!(
+        "| the PDF adds | {:.0} ms | {:.0} MiB |",
+        (on.seconds - off.seconds) * 1000.0,
+        on.peak_mib - off.peak_mib
+    );
+    println!("\nThe PDF: {:.0} KB.", bytes as f64 / 1000.0);
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

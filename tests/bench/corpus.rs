@@ -224,7 +224,8 @@ pub fn generate(root: &Path, shape: &Shape) -> Corpus {
     let title = format!("Benchmark brief: {}", shape.name);
     fs::write(
         corpus.brief.join("content/_index.md"),
-        format!("---\ntitle: \"{title}\"\nauthor: \"Bench Author\"\ndate: 2026-01-01\nbibliography: data/references.bib\ncsl: chicago-author-date\n---\n"),
+        // HTML against HTML: Pandoc and Hugo write no PDF here (`--bench compare -- pdf` measures it).
+        format!("---\ntitle: \"{title}\"\nauthor: \"Bench Author\"\ndate: 2026-01-01\nbibliography: data/references.bib\ncsl: chicago-author-date\npdf: false\n---\n"),
     )
     .unwrap();
     let mut pandoc = format!(
