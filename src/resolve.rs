@@ -47,6 +47,18 @@ pub struct ResolvedDocument {
     pub link_exclusions: Exclusions,
 }
 
+impl ResolvedDocument {
+    /// Citation `index` as plain text ("(USGS, 2024)"), for alt text.
+    pub fn citation_text(&self, index: usize) -> String {
+        let html = self
+            .citations
+            .citations
+            .get(index)
+            .map_or("", String::as_str);
+        crate::html::strip_tags(html)
+    }
+}
+
 pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let references = load_references(project, &document);

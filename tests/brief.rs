@@ -5,17 +5,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{run_brief, select, snapshot, text_of};
+use common::{build_brief, select, snapshot, text_of};
 use scraper::Html;
-
-fn build_brief(out: &Path) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    run_brief(
-        &["build", root, "--out", out.to_str().unwrap()],
-        Path::new(root),
-    )
-    .assert_success();
-}
 
 fn home_page(out: &Path) -> Html {
     Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap())

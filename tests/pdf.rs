@@ -10,19 +10,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{run_brief, select, text_of, Fixture};
+use common::{build_brief, run_brief, select, text_of, Fixture};
 use scraper::Html;
 
 const PDF_NAME: &str = "strategic-leverage-or-supply-trap.pdf";
-
-fn build_brief(out: &Path) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    run_brief(
-        &["build", root, "--out", out.to_str().unwrap()],
-        Path::new(root),
-    )
-    .assert_success();
-}
 
 fn page(out: &Path, relative: &str) -> Html {
     Html::parse_document(&std::fs::read_to_string(out.join(relative)).unwrap())

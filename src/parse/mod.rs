@@ -72,6 +72,17 @@ pub struct CrossRef {
     pub section: usize,
 }
 
+impl CrossRef {
+    /// What it prints for `target`: "Figure 3", "3" or "(2)".
+    pub fn text(&self, target: &Target) -> String {
+        match self.form {
+            RefForm::Named => format!("{} {}", target.kind.word(), target.number),
+            RefForm::Number => target.number.to_string(),
+            RefForm::Equation => format!("({})", target.number),
+        }
+    }
+}
+
 /// How a cross-reference is written, and so how it prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefForm {

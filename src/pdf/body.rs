@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use super::escape::{label, label_name, markup, push_markup, string};
+use super::escape::{label, label_name, markup, push_markup, string, string_keeping_lines};
 use super::inline_html::typst_markup;
 use super::math::typst_math;
 use super::source::{data_figure, Fallbacks, Origin, Part};
 use crate::html::safe_url;
-use crate::parse::{callout_title, Markup, Piece, RefForm};
+use crate::parse::{callout_title, Markup, Piece};
 use crate::resolve::ResolvedDocument;
 
 /// Image types Typst draws; others are shown as a link to the file.
@@ -271,11 +271,7 @@ impl<'r> BodyWriter<'r> {
             self.out.push_str("??");
             return;
         };
-        let text = match reference.form {
-            RefForm::Named => format!("{} {}", target.kind.word(), target.number),
-            RefForm::Number => target.number.to_string(),
-            RefForm::Equation => format!("({})", target.number),
-        };
+        let text = reference.text(target);
         if self.labels.contains(&target.anchor) {
             self.out.push_str(&format!(
                 "#link({})[{}]",
@@ -414,14 +410,7 @@ impl<'r> BodyWriter<'r> {
         let caption = std::mem::replace(&mut self.out, outer);
         let caption = caption.trim().to_string();
         let labels = &self.labels;
-        let mut alt = image.alt_text(|citation| {
-            let html = resolved
-                .citations
-                .citations
-                .get(citation)
-                .map_or("", String::as_str);
-            crate::html::strip_tags(html)
-        });
+        let mut alt = image.alt_text(|citation| resolved.citation_text(citation));
         if alt.trim().is_empty() {
             alt = image.src.rsplit('/').next().unwrap_or("image").to_string();
         }
@@ -540,21 +529,4 @@ fn note_definitions(pieces: &[Piece]) -> BTreeMap<&str, (usize, usize)> {
         }
     }
     definitions
-}
-
-/// A Typst string that keeps its line ends (a code block's lines).
-fn string_keeping_lines(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

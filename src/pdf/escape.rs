@@ -24,14 +24,26 @@ pub fn push_markup(text: &str, out: &mut String) {
     }
 }
 
-/// `text` as a Typst string literal, quotes included.
+/// `text` as a Typst string literal, quotes included; line ends become spaces.
 pub fn string(text: &str) -> String {
+    string_literal(text, false)
+}
+
+/// The same, keeping line ends and tabs (a code block's lines).
+pub fn string_keeping_lines(text: &str) -> String {
+    string_literal(text, true)
+}
+
+fn string_literal(text: &str, keep_lines: bool) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '\n' if keep_lines => out.push_str("\\n"),
+            '\t' if keep_lines => out.push_str("\\t"),
+            '\r' if keep_lines => {}
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),

@@ -9,6 +9,8 @@ use pulldown_latex::event::{
 };
 use pulldown_latex::{Parser, Storage};
 
+use super::escape::string;
+
 /// The Typst math for `tex` (what goes between `$ … $`), or the parser's complaint.
 pub fn typst_math(tex: &str) -> Result<String, String> {
     let storage = Storage::new();
@@ -261,9 +263,9 @@ fn style_function(change: &StateChange) -> Option<&'static str> {
 
 fn content_atom(content: &Content<'_>) -> String {
     match content {
-        Content::Text(text) => string_literal(text),
+        Content::Text(text) => string(text),
         Content::Number(number) => number.chars().map(math_char).collect(),
-        Content::Function(name) => format!("op({})", string_literal(name)),
+        Content::Function(name) => format!("op({})", string(name)),
         Content::Ordinary { content, .. }
         | Content::LargeOp { content, .. }
         | Content::BinaryOp { content, .. } => math_char(*content),
@@ -303,21 +305,6 @@ fn math_char(c: char) -> String {
         // Typst reads any other character as that symbol; a space keeps it apart from letters.
         format!("{c} ")
     }
-}
-
-/// A Typst string: text inside math, a function's name.
-fn string_literal(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn write_sequence(nodes: &[Node], context: Context, out: &mut String) {

@@ -49,8 +49,6 @@ pub fn file_id(path: &str) -> Option<FileId> {
 
 impl BriefWorld {
     pub fn new(source: String, files: &BTreeMap<String, Vec<u8>>) -> Option<BriefWorld> {
-        let _ = fonts();
-        let _ = library();
         let main = Source::new(file_id("/main.typ")?, source);
         let files = files
             .iter()

@@ -7,7 +7,7 @@ use super::images::{image_html, ImageParts};
 use super::notes::Notes;
 use crate::cite::citation_anchor;
 use crate::html::escape;
-use crate::parse::{Piece, RefForm, Section};
+use crate::parse::{Piece, Section};
 use crate::resolve::ResolvedDocument;
 
 /// The section's body as HTML. `shift` moves headings down (`##` is `<h3>` under the home page's
@@ -91,14 +91,7 @@ fn image_piece_html(
         let events = pieces_events(&image.caption, resolved, figures, root, 0);
         push_html(&mut caption_html, events.into_iter());
     }
-    let alt = image.alt_text(|citation| {
-        let html = resolved
-            .citations
-            .citations
-            .get(citation)
-            .map_or("", String::as_str);
-        crate::html::strip_tags(html)
-    });
+    let alt = image.alt_text(|citation| resolved.citation_text(citation));
     let fallback = crate::image_files::ResolvedImage::default();
     let resolved_image = resolved.images.get(index).unwrap_or(&fallback);
     image_html(
@@ -147,11 +140,7 @@ fn cross_ref_html(index: usize, resolved: &ResolvedDocument, root: &str) -> Stri
             document.sections[target.section].slug, target.anchor
         )
     };
-    let text = match reference.form {
-        RefForm::Named => format!("{} {}", target.kind.word(), target.number),
-        RefForm::Number => target.number.to_string(),
-        RefForm::Equation => format!("({})", target.number),
-    };
+    let text = reference.text(target);
     let class = match target.kind {
         crate::parse::TargetKind::Figure => "figure-ref",
         crate::parse::TargetKind::Equation => "equation-ref",

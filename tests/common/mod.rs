@@ -101,6 +101,16 @@ impl Run {
     }
 }
 
+/// Builds this repository's brief into `out`, and insists it succeeds.
+pub fn build_brief(out: &Path) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    run_brief(
+        &["build", root, "--out", out.to_str().unwrap()],
+        Path::new(root),
+    )
+    .assert_success();
+}
+
 pub fn run_brief(args: &[&str], dir: &Path) -> Run {
     let output: Output = Command::new(env!("CARGO_BIN_EXE_brief"))
         .args(args)
