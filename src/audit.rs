@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::cite::citation_anchor;
 use crate::diagnostic::SourceFile;
 use crate::resolve::ResolvedDocument;
 
@@ -70,7 +69,7 @@ pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
                 line,
                 column,
                 page: page.clone(),
-                anchor: citation_anchor(index),
+                anchor: resolved.citation_anchor(index).to_string(),
                 sentence: sentence.clone(),
                 sentence_span: sentence_span.clone(),
                 citation: index,

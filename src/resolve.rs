@@ -32,8 +32,10 @@ pub struct DataFile {
 #[derive(Debug)]
 pub struct ResolvedDocument {
     pub document: Document,
-    /// The text's citations followed by the figures' source lines; anchors number them in this order.
+    /// The text's citations followed by the figures' source lines.
     pub all_citations: Vec<Citation>,
+    /// The anchor id of each of `all_citations` in the pages.
+    pub citation_anchors: Vec<String>,
     pub citations: ResolvedCitations,
     /// In the order of [`Document::figures`].
     pub figures: Vec<ResolvedFigure>,
@@ -48,6 +50,11 @@ pub struct ResolvedDocument {
 }
 
 impl ResolvedDocument {
+    /// The anchor id of citation `index` in the pages.
+    pub fn citation_anchor(&self, index: usize) -> &str {
+        self.citation_anchors.get(index).map_or("", String::as_str)
+    }
+
     /// Citation `index` as plain text ("(USGS, 2024)"), for alt text.
     pub fn citation_text(&self, index: usize) -> String {
         let html = self
@@ -153,6 +160,7 @@ pub fn resolve(project: &Project, document: Document) -> Result<ResolvedDocument
     Ok(ResolvedDocument {
         warnings,
         document,
+        citation_anchors: crate::cite::citation_anchors(&citations),
         all_citations: citations,
         citations: resolved,
         figures,

@@ -193,7 +193,7 @@ fn section_pages_carry_their_own_references_and_navigation() {
         .iter()
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert!(hrefs.contains(&"../first/#cite-1"), "{hrefs:?}");
+    assert!(hrefs.contains(&"../first/#cite-1-1"), "{hrefs:?}");
 }
 
 #[test]

@@ -14,7 +14,7 @@ pub mod references;
 pub mod self_cite;
 mod style;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use citationberg::taxonomy::Locator as CslLocator;
@@ -61,9 +61,20 @@ pub struct ReferenceEntry {
     pub cited_at: Vec<usize>,
 }
 
-/// The anchor id of citation `index` (0-based) in the pages.
-pub fn citation_anchor(index: usize) -> String {
-    format!("cite-{}", index + 1)
+/// The anchor id of each citation in the pages: `cite-S-N` for the Nth citation of section S
+/// (1-based; a figure's captions and source line count after its section's text). Numbered per
+/// section, so that an edit to one section changes no other section's anchors: links into the
+/// brief stay valid, and the pages of the sections not edited stay as they were.
+pub fn citation_anchors(citations: &[Citation]) -> Vec<String> {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    citations
+        .iter()
+        .map(|citation| {
+            let count = counts.entry(citation.section).or_default();
+            *count += 1;
+            format!("cite-{}-{count}", citation.section + 1)
+        })
+        .collect()
 }
 
 /// The anchor id of a reference entry.
@@ -117,7 +128,16 @@ pub fn resolve_citations(
 
     // The reference list holds the cited entries plus `nocite` (Pandoc's rule).
     let inputs: Vec<CitationInput> = citations.iter().map(citation_input).collect();
-    let processed = engine.process(&references.entries, &inputs, &listed_keys);
+    let by_id: HashMap<&str, &crate::csl::reference::Reference> = references
+        .entries
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    // What the last build formatted under the same style is kept piece by piece: an edit
+    // formats only the citations and entries it changes.
+    let style_key = style_fingerprint(project, document);
+    let mut memo = cache::take_memo(cache_folder, style_key.as_deref().unwrap_or(""));
+    let decided = engine.prepare(&by_id, &inputs, &listed_keys, &mut memo.engine);
 
     let mut cited_at: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, citation) in citations.iter().enumerate() {
@@ -128,10 +148,13 @@ pub fn resolve_citations(
             }
         }
     }
-    let formatted_citations: Vec<String> = citations
-        .iter()
-        .zip(&processed.citations)
-        .map(|(citation, output)| {
+    let citation_keys: Vec<crate::csl::Key> = (0..inputs.len())
+        .map(|index| crate::csl::citation_key(&decided, index))
+        .collect();
+    let formatted_citations: Vec<String> = memo.citations.values(&citation_keys, |index| {
+        let citation = &citations[index];
+        let output = engine.format_citation(&decided, index);
+        {
             let items: Vec<ItemDecoration> = citation
                 .items
                 .iter()
@@ -147,30 +170,46 @@ pub fn resolve_citations(
                 link_urls: false,
                 quotes: &quotes,
             };
-            write_html(output, &options)
-        })
-        .collect();
+            write_html(&output, &options)
+        }
+    });
     let list_options = HtmlOptions {
         items: &[],
         link_urls: true,
         quotes: &quotes,
     };
-    let entries: Vec<ReferenceEntry> = processed
-        .bibliography
-        .into_iter()
-        .map(|item| {
-            let entry = references.get(&item.id);
-            ReferenceEntry {
-                html: write_html(&item.content, &list_options),
-                text: write_plain(&item.content, &quotes),
+    let plans = engine.plan_bibliography(&decided, &mut memo.engine);
+    let entry_keys: Vec<crate::csl::Key> = plans.iter().map(|plan| plan.key).collect();
+    let printed = memo.entries.values(&entry_keys, |index| {
+        let content = engine.finish_entry(&plans[index])?;
+        Some((
+            write_html(&content, &list_options),
+            write_plain(&content, &quotes),
+        ))
+    });
+    let entries: Vec<ReferenceEntry> = plans
+        .iter()
+        .zip(printed)
+        .filter_map(|(plan, printed)| {
+            let (html, text) = printed?;
+            let id = plan.reference.id.as_str();
+            let entry = references.get(id);
+            Some(ReferenceEntry {
+                html,
+                text,
                 links: entry.map(entry_links).unwrap_or_default(),
                 archive: entry.and_then(archive_link),
-                listed: references.info.get(&item.id).is_none_or(|info| info.listed),
-                cited_at: cited_at.get(item.id.as_str()).cloned().unwrap_or_default(),
-                key: item.id,
-            }
+                listed: references.info.get(id).is_none_or(|info| info.listed),
+                cited_at: cited_at.get(id).cloned().unwrap_or_default(),
+                key: id.to_string(),
+            })
         })
         .collect();
+    drop(plans);
+    drop(decided);
+    if style_key.is_some() {
+        cache::keep_memo(cache_folder, memo);
+    }
     let warnings = source_warnings(&entries, references);
     let self_citation = self_cite::cite_brief(&document.meta, &engine);
     if let Some(fingerprint) = fingerprint {
@@ -278,12 +317,7 @@ fn fingerprint(
     citations: &[Citation],
 ) -> Option<String> {
     let mut fingerprint = Fingerprint::default();
-    fingerprint.add(cache::FORMAT);
-    fingerprint.add(&format!("{:?}", document.meta));
-    fingerprint.add(&document.index.text[document.index_yaml.clone()]);
-    if document.meta.csl.ends_with(".csl") {
-        fingerprint.add(&project.read_source(&document.meta.csl).ok()?.text);
-    }
+    fingerprint.add(&style_fingerprint(project, document)?);
     let files: BTreeMap<&str, &str> = references
         .info
         .values()
@@ -305,6 +339,19 @@ fn fingerprint(
             fingerprint.add(&item.suffix);
             fingerprint.add(&format!("{:?}{}", item.locator, item.suppress_author));
         }
+    }
+    Some(fingerprint.finish())
+}
+
+/// What formatting depends on besides the references and citations: brief's version, the
+/// style, the locale and the metadata.
+fn style_fingerprint(project: &Project, document: &Document) -> Option<String> {
+    let mut fingerprint = Fingerprint::default();
+    fingerprint.add(cache::FORMAT);
+    fingerprint.add(&format!("{:?}", document.meta));
+    fingerprint.add(&document.index.text[document.index_yaml.clone()]);
+    if document.meta.csl.ends_with(".csl") {
+        fingerprint.add(&project.read_source(&document.meta.csl).ok()?.text);
     }
     Some(fingerprint.finish())
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use citationberg::ToFormatting;
 
 use super::context::{CiteState, Ctx, Mode, Position, Prepared};
+use super::memo::{self, Key, Memo};
 use super::output::{append, is_empty, plain, starts_with_term, with_affixes, Inline};
 use super::reference::Reference;
 use super::render::{apply_formatting, render_children};
@@ -22,6 +23,8 @@ pub struct Document<'a> {
     pub states: HashMap<&'a str, CiteState>,
     /// Per citation, per cite: position, near-note and first note.
     pub positions: Vec<Vec<(Position, bool, Option<u32>)>>,
+    /// Per cited reference id: a hash of its variables, for the memo's keys.
+    pub reference_keys: HashMap<&'a str, Key>,
 }
 
 impl<'a> Document<'a> {
@@ -30,6 +33,7 @@ impl<'a> Document<'a> {
         references: &'a HashMap<&'a str, &'a Reference>,
         citations: &'a [CitationInput],
         uncited: &[String],
+        memo: &mut Memo,
     ) -> Self {
         // Cited references in order of first citation, then the uncited ones.
         let mut seen: HashMap<&str, ()> = HashMap::new();
@@ -57,6 +61,10 @@ impl<'a> Document<'a> {
                 (r.id.as_str(), state)
             })
             .collect();
+        let reference_keys: HashMap<&str, Key> = cited
+            .iter()
+            .map(|r| (r.id.as_str(), memo::key_of(r)))
+            .collect();
         let mut order = cited.clone();
         if let Some(sort) = style
             .csl
@@ -64,11 +72,19 @@ impl<'a> Document<'a> {
             .as_ref()
             .and_then(|b| b.sort.as_ref())
         {
-            let keyed: Vec<(Vec<sort::KeyValue>, &Reference)> = order
+            let keys: Vec<Key> = order
                 .iter()
-                .map(|r| (sort::keys(style, sort, r, &states[r.id.as_str()], true), *r))
+                .map(|r| {
+                    let id = r.id.as_str();
+                    memo::key_of(("bibliography sort", reference_keys[id], &states[id]))
+                })
                 .collect();
-            let mut keyed = keyed;
+            let values = memo.sort_keys.values(&keys, |i| {
+                let reference = order[i];
+                sort::keys(style, sort, reference, &states[reference.id.as_str()], true)
+            });
+            let mut keyed: Vec<(Vec<sort::KeyValue>, &Reference)> =
+                values.into_iter().zip(order.iter().copied()).collect();
             keyed.sort_by(|a, b| sort::compare(sort, &a.0, &b.0));
             order = keyed.into_iter().map(|(_, r)| r).collect();
             for (index, reference) in order.iter().enumerate() {
@@ -84,8 +100,9 @@ impl<'a> Document<'a> {
             order,
             states,
             positions,
+            reference_keys,
         };
-        disambiguate::run(style, &mut document);
+        disambiguate::run(style, &mut document, memo);
         document
     }
 }
@@ -171,20 +188,29 @@ pub fn render_cite(
 }
 
 pub fn format_citations(style: &Prepared, document: &Document) -> Vec<Vec<Inline>> {
-    document
-        .citations
-        .iter()
-        .enumerate()
-        .map(|(index, citation)| format_citation(style, document, index, citation))
-        .collect()
+    crate::parallel::map(document.citations.len(), |index| {
+        format_citation(style, document, index)
+    })
 }
 
-fn format_citation(
-    style: &Prepared,
-    document: &Document,
-    index: usize,
-    citation: &CitationInput,
-) -> Vec<Inline> {
+/// A hash of everything citation `index` is printed from: its cites as written, and each
+/// cite's reference, state (number, year-suffix, added names) and position.
+pub fn citation_key(document: &Document, index: usize) -> Key {
+    let citation = &document.citations[index];
+    let cites: Vec<_> = citation
+        .items
+        .iter()
+        .map(|item| {
+            let id = item.id.as_str();
+            (document.reference_keys.get(id), document.states.get(id))
+        })
+        .collect();
+    memo::key_of((citation, cites, &document.positions[index]))
+}
+
+/// Citation `index` of the document, printed.
+pub fn format_citation(style: &Prepared, document: &Document, index: usize) -> Vec<Inline> {
+    let citation = &document.citations[index];
     let punct = style.punctuation_in_quote();
     let mut cites: Vec<RenderedCite> = Vec::new();
     // A narrative citation ("Doe (2020)") names the first item's authors in the text, and the

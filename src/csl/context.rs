@@ -69,7 +69,7 @@ impl Prepared {
 }
 
 /// Where a cite stands relative to earlier cites of the same reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Position {
     #[default]
     First,
@@ -79,7 +79,7 @@ pub enum Position {
 }
 
 /// One cite (or one bibliography entry) to render, with everything decided about it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct CiteState {
     pub locator: Option<String>,
     pub label: Option<Locator>,

@@ -3,6 +3,7 @@
 //! initials, (3) the `disambiguate="true"` condition, (4) year-suffixes in bibliography order.
 //! Only references whose cites collide are re-rendered; each is rendered once per step.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use citationberg::taxonomy::NameVariable;
@@ -10,10 +11,11 @@ use citationberg::DisambiguationRule;
 
 use super::citation::{render_cite, Document};
 use super::context::{CiteState, Prepared};
+use super::memo::{self, Key, Memo};
 use super::output::plain;
 use super::reference::{Name, Reference};
 
-pub fn run(style: &Prepared, document: &mut Document) {
+pub fn run(style: &Prepared, document: &mut Document, memo: &mut Memo) {
     let citation = &style.csl.citation;
     let uses_condition = style.uses_disambiguate_condition;
     if !(citation.disambiguate_add_names
@@ -42,10 +44,29 @@ pub fn run(style: &Prepared, document: &mut Document) {
         }
     }
 
-    let render = |index: usize, states: &[CiteState]| -> String {
-        plain(&render_cite(style, order[index], &states[index], false).0)
+    // Every cite rendered here is kept between runs, keyed by its reference and state: most
+    // are the same as last time, the colliding groups' trials included.
+    let reference_keys: Vec<Option<Key>> = order
+        .iter()
+        .map(|r| document.reference_keys.get(r.id.as_str()).copied())
+        .collect();
+    let key = |index: usize, state: &CiteState| -> Key {
+        memo::key_of(("cite text", reference_keys[index], state))
     };
-    let mut renders: Vec<String> = (0..order.len()).map(|i| render(i, &states)).collect();
+    let render_state = |index: usize, state: &CiteState| -> String {
+        plain(&render_cite(style, order[index], state, false).0)
+    };
+    let keys: Vec<Key> = (0..order.len()).map(|i| key(i, &states[i])).collect();
+    let mut renders: Vec<String> = memo
+        .cite_texts
+        .values(&keys, |i| render_state(i, &states[i]));
+    let texts = RefCell::new(&mut memo.cite_texts);
+    let cached = |index: usize, state: &CiteState| -> String {
+        texts
+            .borrow_mut()
+            .value(key(index, state), || render_state(index, state))
+    };
+    let render = |index: usize, state: &CiteState| -> String { cached(index, state) };
 
     for group in collisions(&renders) {
         let mut members = group;
@@ -69,7 +90,7 @@ pub fn run(style: &Prepared, document: &mut Document) {
         if uses_condition && !members.is_empty() {
             for &m in &members {
                 states[m].disambiguate = true;
-                renders[m] = render(m, &states);
+                renders[m] = render(m, &states[m]);
             }
             members = still_colliding(&renders, &members);
         }
@@ -84,10 +105,10 @@ pub fn run(style: &Prepared, document: &mut Document) {
     // A style that words later cites differently ("Doe, supra") can make them collide where
     // first cites did not: those get the `disambiguate` condition too.
     if uses_condition && style.uses_position {
-        let subsequent = |index: usize, states: &[CiteState]| -> String {
-            let mut state = states[index].clone();
+        let subsequent = |index: usize, state: &CiteState| -> String {
+            let mut state = state.clone();
             state.position = super::context::Position::Subsequent;
-            plain(&render_cite(style, order[index], &state, false).0)
+            cached(index, &state)
         };
         // Only collisions that a later cite meets count.
         let mut cited_again: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -98,7 +119,9 @@ pub fn run(style: &Prepared, document: &mut Document) {
                 }
             }
         }
-        let later: Vec<String> = (0..order.len()).map(|i| subsequent(i, &states)).collect();
+        let later: Vec<String> = (0..order.len())
+            .map(|i| subsequent(i, &states[i]))
+            .collect();
         for group in collisions(&later) {
             if group
                 .iter()
@@ -182,7 +205,7 @@ fn add_names(
     renders: &mut [String],
     members: &[usize],
     expand_given: bool,
-    render: &dyn Fn(usize, &[CiteState]) -> String,
+    render: &dyn Fn(usize, &CiteState) -> String,
 ) {
     let most = most_names(order, members);
     let mut best = (distinct(renders, members), 0);
@@ -191,7 +214,7 @@ fn add_names(
         for &m in members {
             if !settled.contains_key(&m) {
                 states[m].extra_names = extra;
-                renders[m] = render(m, states);
+                renders[m] = render(m, &states[m]);
             }
         }
         let count = distinct(renders, members);
@@ -212,7 +235,7 @@ fn add_names(
         let extra = settled.get(&m).copied().unwrap_or(best.1);
         if states[m].extra_names != extra {
             states[m].extra_names = extra;
-            renders[m] = render(m, states);
+            renders[m] = render(m, &states[m]);
         }
     }
     if !expand_given {
@@ -220,9 +243,10 @@ fn add_names(
     }
     // Names that only their given names tell apart: as many names as it takes for the full
     // given names to differ; step 2 then adds only the initials or names needed.
-    let full = |m: usize, states: &[CiteState]| -> String {
-        let mut trial = states.to_vec();
-        trial[m].given_levels = vec![2; most];
+    let full = |m: usize, state: &CiteState, extra_names: usize| -> String {
+        let mut trial = state.clone();
+        trial.extra_names = extra_names;
+        trial.given_levels = vec![2; most];
         render(m, &trial)
     };
     let colliding = still_colliding(renders, members);
@@ -233,11 +257,17 @@ fn add_names(
         .unwrap_or(0);
     let mut open: Vec<usize> = colliding.clone();
     for extra in base..most {
-        let mut trial = states.to_vec();
-        for &m in &open {
-            trial[m].extra_names = extra;
-        }
-        let fulls: Vec<(usize, String)> = colliding.iter().map(|&m| (m, full(m, &trial))).collect();
+        let fulls: Vec<(usize, String)> = colliding
+            .iter()
+            .map(|&m| {
+                let extra_names = if open.contains(&m) {
+                    extra
+                } else {
+                    states[m].extra_names
+                };
+                (m, full(m, &states[m], extra_names))
+            })
+            .collect();
         let unique: Vec<usize> = open
             .iter()
             .copied()
@@ -253,7 +283,7 @@ fn add_names(
         for &m in &unique {
             if states[m].extra_names != extra {
                 states[m].extra_names = extra;
-                renders[m] = render(m, states);
+                renders[m] = render(m, &states[m]);
             }
         }
         open.retain(|m| !unique.contains(m));
@@ -271,7 +301,7 @@ fn add_given_names(
     renders: &mut [String],
     members: &[usize],
     rule: DisambiguationRule,
-    render: &dyn Fn(usize, &[CiteState]) -> String,
+    render: &dyn Fn(usize, &CiteState) -> String,
 ) {
     let most = most_names(order, members);
     let name_count = if rule.allows_multiple_names() {
@@ -298,7 +328,7 @@ fn add_given_names(
                     levels.resize(name + 1, 0);
                 }
                 levels[name] = levels[name].max(level);
-                renders[m] = render(m, states);
+                renders[m] = render(m, &states[m]);
             }
             if distinct(renders, members) <= before {
                 for (m, state, text) in saved {

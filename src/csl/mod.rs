@@ -8,7 +8,9 @@
 //! - the citation and bibliography drivers: [`citation`], [`bibliography`]
 //!
 //! [`Engine::process`] formats a whole document at once: positions, disambiguation and
-//! citation numbers depend on every citation.
+//! citation numbers depend on every citation. [`Engine::prepare`] and the calls after it do the
+//! same in steps, keeping work between runs in a [`Memo`] so that an edit re-formats only what
+//! it changes.
 
 pub mod bibliography;
 pub mod citation;
@@ -19,6 +21,7 @@ mod dates;
 mod disambiguate;
 pub mod json;
 pub mod locale;
+pub mod memo;
 mod name_parts;
 mod names;
 mod numbers;
@@ -35,7 +38,10 @@ use std::collections::HashMap;
 use citationberg::taxonomy::Locator;
 use citationberg::{IndependentStyle, Locale};
 
+pub use bibliography::EntryPlan;
+pub use citation::{citation_key, Document};
 use context::Prepared;
+pub use memo::{Key, Memo};
 use output::Inline;
 use reference::Reference;
 
@@ -46,7 +52,7 @@ pub struct Engine {
 }
 
 /// One citation of the document: one or more cites, in one place (a note, for note styles).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct CitationInput {
     pub items: Vec<CiteInput>,
     /// The note the citation sits in, for note styles (`near-note`, `first-reference-note-number`).
@@ -56,7 +62,7 @@ pub struct CitationInput {
     pub narrative: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct CiteInput {
     pub id: String,
     pub locator: Option<String>,
@@ -122,12 +128,44 @@ impl Engine {
     ) -> Processed {
         let by_id: HashMap<&str, &Reference> =
             references.iter().map(|r| (r.id.as_str(), r)).collect();
-        let document = citation::Document::new(&self.style, &by_id, citations, uncited);
+        let mut memo = Memo::default();
+        let document = self.prepare(&by_id, citations, uncited, &mut memo);
         let formatted = citation::format_citations(&self.style, &document);
-        let bibliography = bibliography::format_bibliography(&self.style, &document);
+        let bibliography = bibliography::format_bibliography(&self.style, &document, &mut memo);
         Processed {
             citations: formatted,
             bibliography,
         }
+    }
+
+    /// Decides the document (positions, citation numbers, the bibliography's order,
+    /// disambiguation) before anything is printed, with what `memo` kept from the last run.
+    pub fn prepare<'a>(
+        &self,
+        references: &'a HashMap<&'a str, &'a Reference>,
+        citations: &'a [CitationInput],
+        uncited: &[String],
+        memo: &mut Memo,
+    ) -> Document<'a> {
+        citation::Document::new(&self.style, references, citations, uncited, memo)
+    }
+
+    /// Citation `index` of `document`, printed.
+    pub fn format_citation(&self, document: &Document, index: usize) -> Vec<Inline> {
+        citation::format_citation(&self.style, document, index)
+    }
+
+    /// The bibliography's entries in order, decided but not printed.
+    pub fn plan_bibliography<'a>(
+        &self,
+        document: &Document<'a>,
+        memo: &mut Memo,
+    ) -> Vec<EntryPlan<'a>> {
+        bibliography::plan_bibliography(&self.style, document, memo)
+    }
+
+    /// One planned entry, printed; `None` when it prints nothing.
+    pub fn finish_entry(&self, plan: &EntryPlan) -> Option<Vec<Inline>> {
+        bibliography::finish_entry(&self.style, plan)
     }
 }

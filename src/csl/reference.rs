@@ -14,7 +14,7 @@ pub use citationberg::taxonomy::{
 };
 
 /// One reference: what a `csl-entry` is made from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Reference {
     /// The key citations use (`@key`).
     pub id: String,
@@ -24,7 +24,7 @@ pub struct Reference {
     pub fields: Vec<(Variable, Value)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum Value {
     /// Rich text; number variables are text too ("12", "2nd", "3–5").
     Text(String),

@@ -14,7 +14,7 @@ use super::render::render_children;
 use super::{dates, rich};
 
 /// One key's value for one entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum KeyValue {
     Missing,
     Number(i64),

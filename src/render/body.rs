@@ -5,7 +5,6 @@ use pulldown_cmark::{html::push_html, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::images::{image_html, ImageParts};
 use super::notes::Notes;
-use crate::cite::citation_anchor;
 use crate::html::escape;
 use crate::parse::{Piece, Section};
 use crate::resolve::ResolvedDocument;
@@ -119,7 +118,7 @@ pub(super) fn citation_span(index: usize, resolved: &ResolvedDocument) -> String
         .map_or("", String::as_str);
     format!(
         "<span class=\"citation\" id=\"{}\">{html}</span>",
-        citation_anchor(index)
+        resolved.citation_anchor(index)
     )
 }
 

@@ -20,7 +20,7 @@ use templates::{load_templates, render_template, TOC_ENTRY};
 
 pub use site::{is_site_path, Origin, Site};
 
-use crate::cite::{citation_anchor, reference_anchor, ReferenceEntry};
+use crate::cite::{reference_anchor, ReferenceEntry};
 use crate::diagnostic::Diagnostics;
 use crate::figure::draw::CaptionPart;
 use crate::html::escape;
@@ -569,7 +569,7 @@ fn entry_context<'a>(
         .iter()
         .enumerate()
         .map(|(n, &index)| {
-            let anchor = citation_anchor(index);
+            let anchor = resolved.citation_anchor(index);
             let section = resolved.all_citations[index].section;
             let href = match on_section {
                 None => format!("#{anchor}"),

@@ -121,6 +121,24 @@ fn touch_section(brief: &Path, run: usize) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Adds one citation, of a source another section cites, to a section in the middle: the edit
+/// an author makes most, which formats only what it changes.
+fn add_citation(brief: &Path, sections: usize, run: usize) {
+    let middle = brief.join(format!("content/{:04}-section.md", sections / 2 + 1));
+    let other = std::fs::read_to_string(brief.join("content/0001-section.md")).unwrap();
+    let at = other.find("@ref").expect("section 1 cites a source");
+    let key: String = other[at + 1..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    let mut text = std::fs::read_to_string(&middle).unwrap();
+    text.push_str(&format!(
+        "\nA new claim, number {run} [@{key}, p. {}].\n",
+        run + 1
+    ));
+    std::fs::write(middle, text).unwrap();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -171,6 +189,7 @@ fn main() {
             ("brief, cold", Vec::new()),
             ("brief, warm (no change)", Vec::new()),
             ("brief, one section edited", Vec::new()),
+            ("brief, one citation added", Vec::new()),
             ("pandoc --citeproc", Vec::new()),
             ("hugo (no citations)", Vec::new()),
         ];
@@ -180,8 +199,10 @@ fn main() {
             rows[1].1.push(measure(&mut build()));
             touch_section(&corpus.brief, run);
             rows[2].1.push(measure(&mut build()));
+            add_citation(&corpus.brief, shape.sections, run);
+            rows[3].1.push(measure(&mut build()));
             if pandoc {
-                rows[3].1.push(measure(
+                rows[4].1.push(measure(
                     Command::new("pandoc")
                         .args([
                             "paper.md",
@@ -194,14 +215,14 @@ fn main() {
                 ));
             }
             if hugo {
-                rows[4].1.push(measure(
+                rows[5].1.push(measure(
                     Command::new("hugo")
                         .args(["--quiet", "-d", "../hugo-out"])
                         .current_dir(&corpus.hugo),
                 ));
             }
         }
-        let pandoc_median = (!rows[3].1.is_empty()).then(|| median(&rows[3].1).seconds);
+        let pandoc_median = (!rows[4].1.is_empty()).then(|| median(&rows[4].1).seconds);
         let label = format!(
             "{} ({} sections, {} refs, {}/section, {runs} runs)",
             shape.name, shape.sections, shape.references, shape.citations_per_section

@@ -305,3 +305,36 @@ pub fn run_brief_within(args: &[&str], dir: &Path, limit: std::time::Duration) -
         stderr: err.join().unwrap_or_default(),
     }
 }
+
+/// The corpus ships no image files: a 1×1 PNG for each image a paper names (brief refuses to
+/// build with a missing image). Returns their paths, relative to the paper.
+pub fn write_stand_in_images(paper: &Path) -> Vec<String> {
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0,
+        0, 0, 1, 0, 0, 0, 1, 8, 4, 0, 0, 0, 0xb5, 0x1c, 0x0c, 0x02, 0, 0, 0, 0x0b, 0x49, 0x44,
+        0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0x60, 0, 0, 0, 6, 0, 2, 0x30, 0x81, 0xd0, 0x2f, 0, 0,
+        0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    let text = std::fs::read_to_string(paper.join("paper.md")).unwrap();
+    let mut images = Vec::new();
+    for (at, _) in text.match_indices("](") {
+        let rest = &text[at + 2..];
+        let Some(end) = rest.find(')') else { continue };
+        let target = &rest[..end];
+        let lower = target.to_ascii_lowercase();
+        if target.contains(char::is_whitespace)
+            || ![".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf"]
+                .iter()
+                .any(|ext| lower.ends_with(ext))
+        {
+            continue;
+        }
+        let file = paper.join(target);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        if !file.exists() {
+            std::fs::write(&file, PNG).unwrap();
+        }
+        images.push(target.to_string());
+    }
+    images
+}
