@@ -149,7 +149,7 @@ pub fn resolve_citations(
         }
     }
     let citation_keys: Vec<crate::csl::Key> = (0..inputs.len())
-        .map(|index| crate::csl::citation_key(&decided, index))
+        .map(|index| engine.citation_key(&decided, index))
         .collect();
     let formatted_citations: Vec<String> = memo.citations.values(&citation_keys, |index| {
         let citation = &citations[index];

@@ -6,7 +6,7 @@ use citationberg::ToFormatting;
 use citationberg::{Display, SubsequentAuthorSubstituteRule};
 
 use super::citation::Document;
-use super::context::{CiteState, Ctx, Mode, Prepared};
+use super::context::{CiteState, Ctx, Mode, Prepared, StateKey};
 use super::memo::{self, Key, Memo};
 use super::output::{append, is_empty, plain, trim_end, with_affixes, Inline};
 use super::reference::Reference;
@@ -54,7 +54,7 @@ pub fn plan_bibliography<'a>(
         .zip(&states)
         .map(|(reference, state)| {
             let reference = document.reference_keys.get(reference.id.as_str());
-            memo::key_of(("entry", reference, state))
+            memo::key_of(("entry", reference, StateKey(state, style)))
         })
         .collect();
     let substitutes = bibliography.subsequent_author_substitute.is_some()

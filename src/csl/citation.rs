@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use citationberg::ToFormatting;
 
-use super::context::{CiteState, Ctx, Mode, Position, Prepared};
+use super::context::{CiteState, Ctx, Mode, Position, Prepared, StateKey};
 use super::memo::{self, Key, Memo};
 use super::output::{append, is_empty, plain, starts_with_term, with_affixes, Inline};
 use super::reference::Reference;
@@ -76,7 +76,8 @@ impl<'a> Document<'a> {
                 .iter()
                 .map(|r| {
                     let id = r.id.as_str();
-                    memo::key_of(("bibliography sort", reference_keys[id], &states[id]))
+                    let state = StateKey(&states[id], style);
+                    memo::key_of(("bibliography sort", reference_keys[id], state))
                 })
                 .collect();
             let values = memo.sort_keys.values(&keys, |i| {
@@ -195,14 +196,15 @@ pub fn format_citations(style: &Prepared, document: &Document) -> Vec<Vec<Inline
 
 /// A hash of everything citation `index` is printed from: its cites as written, and each
 /// cite's reference, state (number, year-suffix, added names) and position.
-pub fn citation_key(document: &Document, index: usize) -> Key {
+pub fn citation_key(style: &Prepared, document: &Document, index: usize) -> Key {
     let citation = &document.citations[index];
     let cites: Vec<_> = citation
         .items
         .iter()
         .map(|item| {
             let id = item.id.as_str();
-            (document.reference_keys.get(id), document.states.get(id))
+            let state = document.states.get(id).map(|s| StateKey(s, style));
+            (document.reference_keys.get(id), state)
         })
         .collect();
     memo::key_of((citation, cites, &document.positions[index]))

@@ -25,6 +25,10 @@ pub struct Prepared {
     pub uses_position: bool,
     /// Whether the citation layout tests `disambiguate="true"`.
     pub uses_disambiguate_condition: bool,
+    /// Whether anything prints, tests, sorts or collapses by `citation-number`. When nothing
+    /// does, a cite's number is left out of the memo's keys: a new entry early in the list
+    /// moves every number after it, and changes nothing else.
+    pub uses_citation_number: bool,
 }
 
 impl Prepared {
@@ -47,6 +51,8 @@ impl Prepared {
         // citationberg has no visitor; its Debug output names every attribute a layout uses.
         let uses_position = debug.contains("position: Some(");
         let uses_disambiguate_condition = debug.contains("disambiguate: Some(true)");
+        let uses_citation_number =
+            format!("{debug}{:?}{:?}", csl.citation, csl.bibliography).contains("CitationNumber");
         Self {
             csl,
             macros,
@@ -56,6 +62,7 @@ impl Prepared {
             explicit_year_suffix,
             uses_position,
             uses_disambiguate_condition,
+            uses_citation_number,
         }
     }
 
@@ -95,6 +102,39 @@ pub struct CiteState {
     pub extra_names: usize,
     /// Per name (by position in a names list): 0 as styled, 1 with initials, 2 in full.
     pub given_levels: Vec<u8>,
+}
+
+/// A cite's state as the memo's keys see it: without its citation number when the style never
+/// uses one.
+pub struct StateKey<'a>(pub &'a CiteState, pub &'a Prepared);
+
+impl std::hash::Hash for StateKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, hasher: &mut H) {
+        let CiteState {
+            locator,
+            label,
+            position,
+            near_note,
+            citation_number,
+            first_note,
+            year_suffix,
+            disambiguate,
+            extra_names,
+            given_levels,
+        } = self.0;
+        locator.hash(hasher);
+        label.hash(hasher);
+        position.hash(hasher);
+        near_note.hash(hasher);
+        citation_number
+            .filter(|_| self.1.uses_citation_number)
+            .hash(hasher);
+        first_note.hash(hasher);
+        year_suffix.hash(hasher);
+        disambiguate.hash(hasher);
+        extra_names.hash(hasher);
+        given_levels.hash(hasher);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

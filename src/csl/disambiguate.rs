@@ -10,7 +10,7 @@ use citationberg::taxonomy::NameVariable;
 use citationberg::DisambiguationRule;
 
 use super::citation::{render_cite, Document};
-use super::context::{CiteState, Prepared};
+use super::context::{CiteState, Prepared, StateKey};
 use super::memo::{self, Key, Memo};
 use super::output::plain;
 use super::reference::{Name, Reference};
@@ -51,7 +51,7 @@ pub fn run(style: &Prepared, document: &mut Document, memo: &mut Memo) {
         .map(|r| document.reference_keys.get(r.id.as_str()).copied())
         .collect();
     let key = |index: usize, state: &CiteState| -> Key {
-        memo::key_of(("cite text", reference_keys[index], state))
+        memo::key_of(("cite text", reference_keys[index], StateKey(state, style)))
     };
     let render_state = |index: usize, state: &CiteState| -> String {
         plain(&render_cite(style, order[index], state, false).0)

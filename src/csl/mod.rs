@@ -39,7 +39,7 @@ use citationberg::taxonomy::Locator;
 use citationberg::{IndependentStyle, Locale};
 
 pub use bibliography::EntryPlan;
-pub use citation::{citation_key, Document};
+pub use citation::Document;
 use context::Prepared;
 pub use memo::{Key, Memo};
 use output::Inline;
@@ -148,6 +148,11 @@ impl Engine {
         memo: &mut Memo,
     ) -> Document<'a> {
         citation::Document::new(&self.style, references, citations, uncited, memo)
+    }
+
+    /// A hash of everything citation `index` is printed from, for the memo.
+    pub fn citation_key(&self, document: &Document, index: usize) -> Key {
+        citation::citation_key(&self.style, document, index)
     }
 
     /// Citation `index` of `document`, printed.

@@ -129,24 +129,26 @@ pub fn render(
         pdf: pdf.cloned(),
     };
 
-    // The home page (the whole brief) and the audit page are the two biggest: they render on a
-    // thread of their own while the section pages take the others.
-    let (home_and_audit, sections) = crate::parallel::both(
-        || -> Result<(String, String), Diagnostics> {
-            Ok((
-                render_home(&tera, project, resolved, &brief)?,
-                audit_page::render_audit(&tera, project, resolved, &brief)?,
-            ))
+    // The home page (the whole brief) and the audit page are the two biggest: they go first,
+    // one to each core, and the section pages fill in around them.
+    let section_pages = if project.single {
+        None
+    } else {
+        Some(SectionPages::new(&tera, project, resolved, &brief)?)
+    };
+    let page_count = 2 + section_pages.as_ref().map_or(0, |p| p.count());
+    let mut rendered = crate::parallel::map(page_count, |index| match index {
+        0 => render_home(&tera, project, resolved, &brief),
+        1 => audit_page::render_audit(&tera, project, resolved, &brief),
+        _ => match &section_pages {
+            Some(pages) => pages.render(index - 2),
+            None => Ok(String::new()),
         },
-        || -> Result<Vec<String>, Diagnostics> {
-            if project.single {
-                return Ok(Vec::new());
-            }
-            render_section_pages(&tera, project, resolved, &brief)
-        },
-    );
-    let (home, audit) = home_and_audit?;
-    let sections = sections?;
+    })
+    .into_iter();
+    let mut next = || rendered.next().unwrap_or_else(|| Ok(String::new()));
+    let (home, audit) = (next()?, next()?);
+    let sections: Vec<String> = rendered.collect::<Result<_, _>>()?;
     let citation = &resolved.citations.self_citation;
     let all_entries = &resolved.citations.entries;
     let mut paths = vec![String::new()];
@@ -347,43 +349,80 @@ fn render_home(
 }
 
 /// One page per section, with the references it cites.
-fn render_section_pages(
-    tera: &Tera,
-    project: &Project,
-    resolved: &ResolvedDocument,
-    brief: &BriefContext<'_>,
-) -> Result<Vec<String>, Diagnostics> {
-    let document = &resolved.document;
-    let meta = &document.meta;
-    let section_figures = figures_html(tera, project, resolved, "../")?;
-    let authors = &resolved.citations.self_citation.authors;
-    let toc: Vec<SectionContext> = document
-        .sections
-        .iter()
-        .map(|s| section_context(s, None))
-        .collect();
-    let cited_on = entries_by_section(resolved);
-    let toc_html = toc_entries(tera, &toc);
-    // The built-in templates use `sections` on a section page only when the entries could not be
-    // rendered ahead; a brief's own templates may use it anywhere, so they always get it. (Turning
-    // the list into template values for every page costs more than the rest of the page.)
-    let pages_need_sections = toc_html.is_none() || !built_in_templates(project);
-    let pages = crate::parallel::map(document.sections.len(), |index| {
+/// What every section page needs, computed once; [`SectionPages::render`] makes one page.
+struct SectionPages<'a> {
+    tera: &'a Tera,
+    project: &'a Project,
+    resolved: &'a ResolvedDocument,
+    brief: &'a BriefContext<'a>,
+    section_figures: Vec<String>,
+    toc: Vec<SectionContext>,
+    cited_on: Vec<Vec<&'a ReferenceEntry>>,
+    toc_html: Option<TocEntries>,
+    /// The built-in templates use `sections` on a section page only when the entries could not
+    /// be rendered ahead; a brief's own templates may use it anywhere, so they always get it.
+    /// (Turning the list into template values for every page costs more than the rest of it.)
+    pages_need_sections: bool,
+}
+
+impl<'a> SectionPages<'a> {
+    fn new(
+        tera: &'a Tera,
+        project: &'a Project,
+        resolved: &'a ResolvedDocument,
+        brief: &'a BriefContext<'a>,
+    ) -> Result<Self, Diagnostics> {
+        let document = &resolved.document;
+        let toc: Vec<SectionContext> = document
+            .sections
+            .iter()
+            .map(|s| section_context(s, None))
+            .collect();
+        let toc_html = toc_entries(tera, &toc);
+        Ok(Self {
+            section_figures: figures_html(tera, project, resolved, "../")?,
+            cited_on: entries_by_section(resolved),
+            pages_need_sections: toc_html.is_none() || !built_in_templates(project),
+            toc_html,
+            toc,
+            tera,
+            project,
+            resolved,
+            brief,
+        })
+    }
+
+    fn count(&self) -> usize {
+        self.resolved.document.sections.len()
+    }
+
+    fn render(&self, index: usize) -> Result<String, Diagnostics> {
+        let resolved = self.resolved;
+        let document = &resolved.document;
+        let meta = &document.meta;
+        let toc = &self.toc;
         let section = &document.sections[index];
         let mut notes = Notes::default();
-        let html = section_html(section, resolved, &section_figures, "../", 0, &mut notes);
+        let html = section_html(
+            section,
+            resolved,
+            &self.section_figures,
+            "../",
+            0,
+            &mut notes,
+        );
         let current = section_context(section, Some(html));
-        let entries: Vec<EntryContext<'_>> = cited_on[index]
+        let entries: Vec<EntryContext<'_>> = self.cited_on[index]
             .iter()
             .map(|&entry| entry_context(entry, resolved, Some(index)))
             .collect();
         let mut context = Context::new();
-        context.insert("brief", brief);
+        context.insert("brief", self.brief);
         context.insert("root", "../");
-        if pages_need_sections {
-            context.insert("sections", &toc);
+        if self.pages_need_sections {
+            context.insert("sections", toc);
         }
-        let toc_page = toc_html.as_ref().map(|toc| toc.for_page(index));
+        let toc_page = self.toc_html.as_ref().map(|toc| toc.for_page(index));
         context.insert("toc_entries", &toc_page.unwrap_or_default());
         context.insert("section", &current);
         context.insert("notes_html", &notes.html());
@@ -391,13 +430,13 @@ fn render_section_pages(
         context.insert("next", &toc.get(index + 1));
         context.insert("references", &entries);
         let path = format!("{}/", section.slug);
+        let authors = &resolved.citations.self_citation.authors;
         context.insert(
             "head",
             &discovery::head(meta, &path, authors, &resolved.citations.entries, false),
         );
-        render_template(tera, project, "section.html", &context)
-    });
-    pages.into_iter().collect()
+        render_template(self.tera, self.project, "section.html", &context)
+    }
 }
 
 /// Whether the templates a section page uses are the built-in ones.
