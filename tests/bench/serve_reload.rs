@@ -81,31 +81,48 @@ fn main() {
 
     let section = dir.join("content/03-economic-analysis.md");
     let original = std::fs::read_to_string(&section).unwrap();
-    let mut reloads = Vec::new();
-    for edit in 0..EDITS {
+    // Prose edits first, then edits that add a citation (a new locator each time, so that each
+    // is a citation the brief has not formatted before).
+    let mut reload_after = |text: String| {
         std::thread::sleep(Duration::from_millis(300));
         seen.clear();
         let started = Instant::now();
-        std::fs::write(&section, format!("{original}\nEdit number {edit}.\n")).unwrap();
+        std::fs::write(&section, text).unwrap();
         while !seen.contains("data: reload") {
             let n = stream
                 .read(&mut buffer)
                 .expect("a reload event within 10 s");
             seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
         }
-        reloads.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
+        started.elapsed().as_secs_f64() * 1000.0
+    };
+    let reloads: Vec<f64> = (0..EDITS)
+        .map(|edit| reload_after(format!("{original}\nEdit number {edit}.\n")))
+        .collect();
+    let citation_reloads: Vec<f64> = (0..EDITS)
+        .map(|edit| {
+            reload_after(format!(
+                "{original}\nA new claim [@usgs2025, p. {}].\n",
+                edit + 1
+            ))
+        })
+        .collect();
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 
-    let min = reloads.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = reloads.iter().copied().fold(0.0, f64::max);
-    println!("brief: edit-to-reload on the brief, {EDITS} edits of one section");
-    println!(
-        "  serve, edit to reload event:  median {:6.1} ms  (min {min:.1}, max {max:.1})",
-        median(reloads)
-    );
+    println!("brief: edit-to-reload on the brief, {EDITS} edits of one section of each kind");
+    for (what, values) in [
+        ("prose edit", reloads),
+        ("citation added", citation_reloads),
+    ] {
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(0.0, f64::max);
+        println!(
+            "  serve, {what:<14} to reload event: median {:6.1} ms  (min {min:.1}, max {max:.1})",
+            median(values)
+        );
+    }
     println!(
         "  baseline, cold `brief build`: median {:6.1} ms  ({COLD_BUILDS} runs, whole process)",
         median(cold)
