@@ -103,6 +103,13 @@ const MEMO_FILE: &str = "citation-pieces.json";
 static MEMO: Mutex<Option<FormatMemo>> = Mutex::new(None);
 
 impl FormatMemo {
+    /// Makes what the last run used the values this run may find.
+    fn start_run(&mut self) {
+        self.engine.start_run();
+        self.citations.start_run();
+        self.entries.start_run();
+    }
+
     /// The same rule as for the whole cache: only the formatter's own markup.
     fn is_inert(&self) -> bool {
         use crate::html::is_inert_markup;
@@ -131,9 +138,7 @@ pub fn take_memo(folder: Option<&Path>, style: &str) -> FormatMemo {
             style: style.to_string(),
             ..FormatMemo::default()
         });
-    memo.engine.start_run();
-    memo.citations.start_run();
-    memo.entries.start_run();
+    memo.start_run();
     memo
 }
 

@@ -154,24 +154,22 @@ pub fn resolve_citations(
     let formatted_citations: Vec<String> = memo.citations.values(&citation_keys, |index| {
         let citation = &citations[index];
         let output = engine.format_citation(&decided, index);
-        {
-            let items: Vec<ItemDecoration> = citation
-                .items
-                .iter()
-                .map(|item| ItemDecoration {
-                    href: document
-                        .meta
-                        .link_citations
-                        .then(|| format!("#{}", reference_anchor(&item.key))),
-                })
-                .collect();
-            let options = HtmlOptions {
-                items: &items,
-                link_urls: false,
-                quotes: &quotes,
-            };
-            write_html(&output, &options)
-        }
+        let items: Vec<ItemDecoration> = citation
+            .items
+            .iter()
+            .map(|item| ItemDecoration {
+                href: document
+                    .meta
+                    .link_citations
+                    .then(|| format!("#{}", reference_anchor(&item.key))),
+            })
+            .collect();
+        let options = HtmlOptions {
+            items: &items,
+            link_urls: false,
+            quotes: &quotes,
+        };
+        write_html(&output, &options)
     });
     let list_options = HtmlOptions {
         items: &[],
@@ -205,8 +203,6 @@ pub fn resolve_citations(
             })
         })
         .collect();
-    drop(plans);
-    drop(decided);
     if style_key.is_some() {
         cache::keep_memo(cache_folder, memo);
     }

@@ -52,7 +52,8 @@ impl Prepared {
         let uses_position = debug.contains("position: Some(");
         let uses_disambiguate_condition = debug.contains("disambiguate: Some(true)");
         let uses_citation_number =
-            format!("{debug}{:?}{:?}", csl.citation, csl.bibliography).contains("CitationNumber");
+            format!("{:?}{:?}{:?}", csl.macros, csl.citation, csl.bibliography)
+                .contains("CitationNumber");
         Self {
             csl,
             macros,
@@ -86,7 +87,7 @@ pub enum Position {
 }
 
 /// One cite (or one bibliography entry) to render, with everything decided about it.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct CiteState {
     pub locator: Option<String>,
     pub label: Option<Locator>,

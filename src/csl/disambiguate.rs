@@ -61,12 +61,11 @@ pub fn run(style: &Prepared, document: &mut Document, memo: &mut Memo) {
         .cite_texts
         .values(&keys, |i| render_state(i, &states[i]));
     let texts = RefCell::new(&mut memo.cite_texts);
-    let cached = |index: usize, state: &CiteState| -> String {
+    let render = |index: usize, state: &CiteState| -> String {
         texts
             .borrow_mut()
             .value(key(index, state), || render_state(index, state))
     };
-    let render = |index: usize, state: &CiteState| -> String { cached(index, state) };
 
     for group in collisions(&renders) {
         let mut members = group;
@@ -108,7 +107,7 @@ pub fn run(style: &Prepared, document: &mut Document, memo: &mut Memo) {
         let subsequent = |index: usize, state: &CiteState| -> String {
             let mut state = state.clone();
             state.position = super::context::Position::Subsequent;
-            cached(index, &state)
+            render(index, &state)
         };
         // Only collisions that a later cite meets count.
         let mut cited_again: std::collections::HashSet<&str> = std::collections::HashSet::new();
