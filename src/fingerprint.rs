@@ -2,13 +2,16 @@
 
 /// FNV-1a, 64 bits, a word at a time: stable across runs, platforms and compiler versions,
 /// unlike `std`'s hasher.
+#[derive(Clone)]
 pub struct Fingerprint(u64);
 
 impl Default for Fingerprint {
-    /// A fingerprint of this version of brief, to which fields are added.
+    /// A fingerprint of this build of brief (its version, and its sources: see `build.rs`), to
+    /// which fields are added.
     fn default() -> Fingerprint {
         let mut fingerprint = Fingerprint(0xcbf2_9ce4_8422_2325);
         fingerprint.add(env!("CARGO_PKG_VERSION"));
+        fingerprint.add(env!("BRIEF_SOURCE_ID"));
         fingerprint
     }
 }

@@ -36,6 +36,7 @@ pub mod parse;
 pub mod paths;
 pub mod pdf;
 pub mod people;
+pub mod previous;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
@@ -154,9 +155,16 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     }
     // The PDF is typeset while the pages render; they link it, and learn its size after.
     let link = pdf::link_before_typesetting(&resolved);
+    let previous = previous::PreviousSite::read(project.cache.as_deref(), &out);
+    // Pages that learn the PDF's size after rendering are not known to be unchanged before it.
+    let carry = if link.is_none() {
+        Some(&previous)
+    } else {
+        None
+    };
     let (pdf, site) = parallel::both(
         || pdf::typeset(&resolved),
-        || render::render(&project, &resolved, link.as_ref()),
+        || render::render(&project, &resolved, link.as_ref(), carry),
     );
     let (pdf, mut site) = match (pdf, site) {
         (Ok(pdf), Ok(site)) => (pdf, site),
@@ -171,6 +179,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     if let Some(pdf) = &pdf {
         warnings.extend(pdf.warnings.iter().cloned());
         pdf::add_to_site(pdf, &mut site)?;
+        // The keys describe the pages before the PDF's size went in.
+        site.render_keys.clear();
     }
     if options.strict && !warnings.is_empty() {
         return Err(Diagnostics(
@@ -178,7 +188,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         ));
     }
     stage("pdf+render");
-    write::write_site(&site, &output, project.cache.as_deref())?;
+    write::write_site(&site, &output, &previous, project.cache.as_deref())?;
     stage("write");
     Ok(BuildSummary {
         pages: site.pages,

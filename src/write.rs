@@ -1,66 +1,31 @@
-//! Stage 5, write: minify the pages and put the site in place atomically. Everything is written
-//! into a temporary folder beside the output and swapped in only when all of it succeeded, so a
-//! failed build leaves the last good site untouched. A file that did not change since the last
-//! build (same content before minifying, per `.brief-cache/pages.json`) is hard-linked from the
-//! previous site instead of minified and written again. Which folder may be replaced at all is
-//! [`crate::output`]'s to decide.
+//! Stage 5, write: minify the pages and put the site in place, so that a failed build leaves
+//! the last good site untouched. A file that did not change since the last build (same content
+//! before minifying, or a page carried over: see [`crate::previous`]) is not written again.
+//! When the folder is exactly as the last build left it, only the changed files are written:
+//! each into a temporary folder first, then all moved into place. Otherwise the whole site is
+//! put together in a temporary folder beside the output (unchanged files hard-linked) and
+//! swapped in. Which folder may be replaced at all is [`crate::output`]'s to decide.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 use crate::fingerprint::Fingerprint;
 
 use crate::diagnostic::{file_error, Diagnostic};
 use crate::output::{OutputFolder, MARKER, MARKER_TEXT};
+use crate::previous::{stamp, write_manifest, Manifest, PreviousSite, WrittenFile};
 use crate::render::Site;
 
-/// What the last build wrote where: each file's fingerprint before minifying and its length
-/// after.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Manifest {
-    out: String,
-    files: BTreeMap<String, (String, u64)>,
-}
-
-const MANIFEST: &str = "pages.json";
-
-impl Manifest {
-    /// The last build's manifest, when it wrote to the same folder.
-    fn read(cache: Option<&Path>, out: &str) -> Manifest {
-        cache
-            .and_then(|cache| crate::paths::read_cache_file(&cache.join(MANIFEST)))
-            .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
-            .filter(|manifest| manifest.out == out)
-            .unwrap_or_default()
-    }
-
-    /// Best effort: without it the next build writes every file.
-    fn write(&self, cache: &Path) {
-        if let Ok(json) = serde_json::to_string(self) {
-            let _ = fs::create_dir_all(cache)
-                .and_then(|()| crate::paths::replace_file(&cache.join(MANIFEST), json.as_bytes()));
-        }
-    }
-}
-
-fn output_key(out: &Path) -> String {
-    std::path::absolute(out)
-        .unwrap_or_else(|_| out.to_path_buf())
-        .display()
-        .to_string()
-}
-
-/// Writes `site` to the output folder, replacing what was there; `cache` is where the list of
-/// what was written is kept for the next build (none: write everything).
+/// Writes `site` to the output folder, replacing what was there; `previous` is what the last
+/// build left, and `cache` where the record of what was written is kept for the next build
+/// (none: write everything).
 pub fn write_site(
     site: &Site,
     folder: &OutputFolder,
+    previous: &PreviousSite,
     cache: Option<&Path>,
 ) -> Result<(), Diagnostic> {
-    let out = folder.path.as_path();
     let parent = folder.staging.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| {
         file_error(parent, e).hint(
@@ -70,9 +35,156 @@ pub fn write_site(
     // Both were checked to be brief's own (or empty) when the folder was claimed.
     remove_if_present(&folder.staging, &folder.path)?;
     remove_if_present(&folder.retired, &folder.path)?;
-    let out_key = output_key(out);
-    let previous = Manifest::read(cache, &out_key);
-    let written = match write_all(site, folder, &previous) {
+    let plan = Plan::new(site, previous);
+    let written = if previous.exact && cache.is_some() {
+        update_in_place(&plan, folder, previous)?
+    } else {
+        replace_whole(&plan, folder, previous)?
+    };
+    if let Some(cache) = cache {
+        let manifest = Manifest {
+            out: previous.out_key.clone(),
+            files: written,
+        };
+        write_manifest(cache, &manifest);
+    }
+    Ok(())
+}
+
+/// Each file of the new site, and whether the one on disk can stay.
+struct Plan<'a> {
+    files: Vec<Planned<'a>>,
+}
+
+struct Planned<'a> {
+    path: &'a str,
+    /// None for a page carried over: the file on disk is it.
+    bytes: Option<&'a [u8]>,
+    fingerprint: String,
+    render_key: Option<&'a String>,
+    /// The file on disk already holds it.
+    unchanged: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(site: &'a Site, previous: &PreviousSite) -> Plan<'a> {
+        let entries: Vec<(&'a String, &'a Vec<u8>)> = site.files.iter().collect();
+        let fingerprints = crate::parallel::map(entries.len(), |i| {
+            let mut fingerprint = Fingerprint::default();
+            fingerprint.add_bytes(entries[i].1);
+            fingerprint.finish()
+        });
+        let mut files: Vec<Planned<'a>> = entries
+            .into_iter()
+            .zip(fingerprints)
+            .map(|((path, bytes), fingerprint)| Planned {
+                unchanged: previous.has_file(path, &fingerprint),
+                path,
+                bytes: Some(bytes),
+                fingerprint,
+                render_key: site.render_keys.get(path),
+            })
+            .collect();
+        for (path, key) in &site.carried {
+            let fingerprint = previous
+                .intact
+                .get(path)
+                .map(|file| file.fingerprint.clone())
+                .unwrap_or_default();
+            files.push(Planned {
+                path,
+                bytes: None,
+                fingerprint,
+                render_key: Some(key),
+                unchanged: true,
+            });
+        }
+        Plan { files }
+    }
+}
+
+/// The record of a file kept as the last build wrote it.
+fn kept(file: &Planned<'_>, previous: &PreviousSite) -> WrittenFile {
+    let mut record = previous.intact[file.path].clone();
+    record.render_key = file.render_key.cloned();
+    record
+}
+
+/// Writes only the changed files, each first into the temporary folder and then, when all are
+/// written, moved into place; removes the files the new site no longer has.
+fn update_in_place(
+    plan: &Plan<'_>,
+    folder: &OutputFolder,
+    previous: &PreviousSite,
+) -> Result<BTreeMap<String, WrittenFile>, Diagnostic> {
+    let out = folder.path.as_path();
+    let staging = folder.staging.as_path();
+    let changed: Vec<&Planned<'_>> = plan.files.iter().filter(|f| !f.unchanged).collect();
+    fs::create_dir_all(staging)
+        .and_then(|()| fs::write(staging.join(MARKER), MARKER_TEXT))
+        .map_err(|e| file_error(out, e))?;
+    let written = crate::parallel::map(changed.len(), |i| {
+        let file = changed[i];
+        let target = staging.join(i.to_string());
+        let bytes = file.bytes.unwrap_or_default();
+        write_new(&target, &out.join(file.path), file, bytes)
+    });
+    let written: Vec<WrittenFile> = match written.into_iter().collect() {
+        Ok(written) => written,
+        Err(error) => {
+            let _ = fs::remove_dir_all(staging);
+            return Err(error);
+        }
+    };
+    // Everything is written: from here on the old site gives way to the new.
+    let new_paths: std::collections::BTreeSet<&str> = plan.files.iter().map(|f| f.path).collect();
+    for stale in previous.intact.keys() {
+        if !new_paths.contains(stale.as_str()) {
+            let path = out.join(stale);
+            fs::remove_file(&path).map_err(|e| file_error(&path, e))?;
+            remove_empty_folders(out, stale);
+        }
+    }
+    for (i, file) in changed.iter().enumerate() {
+        let target = out.join(file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+        }
+        fs::rename(staging.join(i.to_string()), &target).map_err(|e| file_error(&target, e))?;
+    }
+    let _ = fs::remove_dir_all(staging);
+    let mut records = BTreeMap::new();
+    let mut written = written.into_iter();
+    for file in &plan.files {
+        let record = if file.unchanged {
+            kept(file, previous)
+        } else {
+            written.next().unwrap_or_else(|| kept(file, previous))
+        };
+        records.insert(file.path.to_string(), record);
+    }
+    Ok(records)
+}
+
+/// Removes the folders on the way to `path` (a file just removed) that are now empty.
+fn remove_empty_folders(out: &Path, path: &str) {
+    let mut folder = path;
+    while let Some((parent, _)) = folder.rsplit_once('/') {
+        if fs::remove_dir(out.join(parent)).is_err() {
+            break;
+        }
+        folder = parent;
+    }
+}
+
+/// Puts the whole site together in the temporary folder and swaps it in.
+fn replace_whole(
+    plan: &Plan<'_>,
+    folder: &OutputFolder,
+    previous: &PreviousSite,
+) -> Result<BTreeMap<String, WrittenFile>, Diagnostic> {
+    let out = folder.path.as_path();
+    let written = match write_all(plan, folder, previous) {
         Ok(written) => written,
         Err(error) => {
             let _ = fs::remove_dir_all(&folder.staging);
@@ -103,84 +215,77 @@ pub fn write_site(
     }
     // The new site is in place; a previous one that will not go is only clutter.
     let _ = fs::remove_dir_all(&folder.retired);
-    if let Some(cache) = cache {
-        Manifest {
-            out: out_key,
-            files: written,
-        }
-        .write(cache);
-    }
-    Ok(())
+    Ok(written)
 }
 
-/// Minifies and writes the files on every core; returns the manifest's entries.
+/// Minifies and writes the files on every core (hard-linking the unchanged ones from the
+/// previous site); returns the record's entries.
 fn write_all(
-    site: &Site,
+    plan: &Plan<'_>,
     folder: &OutputFolder,
-    previous: &Manifest,
-) -> Result<BTreeMap<String, (String, u64)>, Diagnostic> {
+    previous: &PreviousSite,
+) -> Result<BTreeMap<String, WrittenFile>, Diagnostic> {
     let dir = folder.staging.as_path();
     // The mark goes in first: from here on the folder is one brief may remove or replace.
     fs::create_dir_all(dir)
         .and_then(|()| fs::write(dir.join(MARKER), MARKER_TEXT))
         .map_err(|e| file_error(&folder.path, e))?;
     let out = folder.path.as_path();
-    let real_out = out.canonicalize().ok();
-    let files: Vec<(&String, &Vec<u8>)> = site.files.iter().collect();
     // Folders first, on one thread: two threads making folders in one parent wait on each
     // other's lock in the file system, which cost more than the mkdirs themselves.
-    let folders: std::collections::BTreeSet<&str> = files
+    let folders: std::collections::BTreeSet<&str> = plan
+        .files
         .iter()
-        .filter_map(|(path, _)| path.rsplit_once('/').map(|(folder, _)| folder))
+        .filter_map(|file| file.path.rsplit_once('/').map(|(folder, _)| folder))
         .collect();
     for folder in folders {
         fs::create_dir_all(dir.join(folder)).map_err(|e| file_error(&out.join(folder), e))?;
     }
-    crate::parallel::map(files.len(), |i| {
-        let (path, bytes) = files[i];
-        write_file(dir, out, real_out.as_deref(), previous, path, bytes)
-            .map(|entry| (path.clone(), entry))
+    crate::parallel::map(plan.files.len(), |i| {
+        let file = &plan.files[i];
+        let target = dir.join(file.path);
+        // Errors name the file where the author will look for it, not the temporary folder.
+        let shown = out.join(file.path);
+        // Unchanged since the last build, and the file it wrote is still there as it left it
+        // (`previous` walked the folder without following links).
+        if file.unchanged && fs::hard_link(&shown, &target).is_ok() {
+            return Ok((file.path.to_string(), kept(file, previous)));
+        }
+        let Some(bytes) = file.bytes else {
+            return Err(file_error(
+                &shown,
+                std::io::Error::other("the page changed on disk during the build"),
+            )
+            .hint("build again"));
+        };
+        write_new(&target, &shown, file, bytes).map(|record| (file.path.to_string(), record))
     })
     .into_iter()
     .collect()
 }
 
-fn write_file(
-    dir: &Path,
-    out: &Path,
-    real_out: Option<&Path>,
-    previous: &Manifest,
-    path: &str,
+/// Writes one file (minified, for a page) at `target`, shown in messages as `shown`.
+fn write_new(
+    target: &Path,
+    shown: &Path,
+    file: &Planned<'_>,
     bytes: &[u8],
-) -> Result<(String, u64), Diagnostic> {
-    let target: PathBuf = dir.join(path);
-    // Errors name the file where the author will look for it, not the temporary folder.
-    let shown = out.join(path);
-    let mut fingerprint = Fingerprint::default();
-    fingerprint.add_bytes(bytes);
-    let fingerprint = fingerprint.finish();
-    // Unchanged since the last build, and the file it wrote is still there as it left it.
-    if let Some((before, length)) = previous.files.get(path) {
-        let old = out.join(path);
-        // Not through links: a link put in the old site (a file, or a folder on the way to
-        // it) must not carry what it points at into the new one.
-        let inside = real_out.is_some_and(|real_out| {
-            old.canonicalize()
-                .is_ok_and(|real| real == real_out.join(path))
-        });
-        let intact =
-            inside && fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == *length);
-        if *before == fingerprint && intact && fs::hard_link(&old, &target).is_ok() {
-            return Ok((fingerprint, *length));
-        }
-    }
-    let contents = if path.ends_with(".html") {
+) -> Result<WrittenFile, Diagnostic> {
+    let contents = if file.path.ends_with(".html") {
         std::borrow::Cow::Owned(minify(bytes))
     } else {
         std::borrow::Cow::Borrowed(bytes)
     };
-    fs::write(&target, &contents).map_err(|e| file_error(&shown, e))?;
-    Ok((fingerprint, contents.len() as u64))
+    fs::write(target, &contents).map_err(|e| file_error(shown, e))?;
+    let (length, modified) = fs::symlink_metadata(target)
+        .map(|meta| stamp(&meta))
+        .map_err(|e| file_error(shown, e))?;
+    Ok(WrittenFile {
+        fingerprint: file.fingerprint.clone(),
+        length,
+        modified,
+        render_key: file.render_key.cloned(),
+    })
 }
 
 /// Clears a temporary folder of an earlier build (checked to be brief's own).

@@ -192,7 +192,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         let resolved = resolve::resolve(&project, document)?;
         let pdf = crate::pdf::typeset(&resolved)?;
         let link = crate::pdf::link_before_typesetting(&resolved);
-        let mut site = render::render(&project, &resolved, link.as_ref())?;
+        let mut site = render::render(&project, &resolved, link.as_ref(), None)?;
         if let Some(pdf) = &pdf {
             crate::pdf::add_to_site(pdf, &mut site)?;
         }

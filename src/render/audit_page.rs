@@ -4,15 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use tera::{Context, Tera};
-
 use super::audit_sentence::{sentence_html, CitationPlaces};
-use super::templates::render_template;
+use super::page::Pages;
+use super::site::RenderedPage;
 use super::{discovery, BriefContext};
 use crate::diagnostic::Diagnostics;
-use crate::load::Project;
 use crate::resolve::ResolvedDocument;
+use serde::Serialize;
+
+/// Where the page is written.
+pub(super) const AUDIT_PAGE: &str = "audit/index.html";
 
 #[derive(Serialize)]
 struct AuditContext<'a> {
@@ -55,11 +56,10 @@ struct AuditLink<'a> {
 
 /// The "Source audit" page: each source, what a reviewer should know, every place it is cited.
 pub(super) fn render_audit(
-    tera: &Tera,
-    project: &Project,
+    pages: &Pages<'_>,
     resolved: &ResolvedDocument,
     brief: &BriefContext<'_>,
-) -> Result<String, Diagnostics> {
+) -> Result<RenderedPage, Diagnostics> {
     let occurrences = crate::audit::occurrences(resolved);
     let mut places_of: BTreeMap<&str, Vec<&crate::audit::Occurrence>> = BTreeMap::new();
     for occurrence in &occurrences {
@@ -69,20 +69,37 @@ pub(super) fn render_audit(
             .push(occurrence);
     }
     let groups = crate::audit::ambiguous_groups(resolved);
+    let mut group_of: BTreeMap<&str, String> = BTreeMap::new();
+    for group in &groups {
+        let letters: Vec<&str> = group
+            .members
+            .iter()
+            .map(|(_, year)| year.as_str())
+            .collect();
+        let label = format!("{} ({})", group.label, letters.join(", "));
+        for (key, _) in &group.members {
+            group_of
+                .entry(key.as_str())
+                .or_insert_with(|| label.clone());
+        }
+    }
     let citation_places = CitationPlaces::new(resolved);
-    let sources = resolved
-        .citations
-        .entries
-        .iter()
-        .map(|entry| AuditSource {
+    let entries = &resolved.citations.entries;
+    // Each source's facts and citing sentences on every core: this page holds every citation.
+    let sources = crate::parallel::map(entries.len(), |i| {
+        let entry = &entries[i];
+        AuditSource {
             key: &entry.key,
             html: &entry.html,
             links: entry
                 .links
                 .iter()
                 .map(|url| {
-                    let known =
-                        crate::links::known_status(url, &project.links, &resolved.link_exclusions);
+                    let known = crate::links::known_status(
+                        url,
+                        &pages.project.links,
+                        &resolved.link_exclusions,
+                    );
                     let final_url = match known {
                         crate::links::Known::Checked(result) => result
                             .final_url
@@ -99,26 +116,20 @@ pub(super) fn render_audit(
                 })
                 .collect(),
             listed: entry.listed,
-            group: groups
-                .iter()
-                .find(|g| g.members.iter().any(|(key, _)| key == &entry.key))
-                .map(|g| {
-                    let letters: Vec<&str> =
-                        g.members.iter().map(|(_, year)| year.as_str()).collect();
-                    format!("{} ({})", g.label, letters.join(", "))
-                }),
+            group: group_of.get(entry.key.as_str()).cloned(),
             places: places_of
-                .remove(entry.key.as_str())
+                .get(entry.key.as_str())
+                .map(|places| places.as_slice())
                 .unwrap_or_default()
-                .into_iter()
-                .map(|occurrence| Place {
+                .iter()
+                .map(|&occurrence| Place {
                     occurrence,
                     sentence_html: sentence_html(resolved, &citation_places, occurrence),
                 })
                 .collect(),
             link_summary: String::new(),
-        })
-        .collect();
+        }
+    });
     let mut sources: Vec<AuditSource<'_>> = sources;
     for source in &mut sources {
         source.link_summary = link_summary(&source.links);
@@ -129,15 +140,13 @@ pub(super) fn render_audit(
     };
     let meta = &resolved.document.meta;
     let authors = &resolved.citations.self_citation.authors;
-    let mut context = Context::new();
+    let head = discovery::head(meta, "audit/", authors, &resolved.citations.entries, false);
+    let mut context = pages.context("audit.html");
     context.insert("brief", brief);
     context.insert("root", "../");
     context.insert("audit", &audit);
-    context.insert(
-        "head",
-        &discovery::head(meta, "audit/", authors, &resolved.citations.entries, false),
-    );
-    render_template(tera, project, "audit.html", &context)
+    context.insert("head", &head);
+    pages.render(context, AUDIT_PAGE)
 }
 
 /// One phrase for the table: "none", "not checked", "works", "dead (1 of 2)".

@@ -11,15 +11,20 @@ use crate::diagnostic::SourceFile;
 use crate::html::{escape, strip_tags};
 use crate::resolve::ResolvedDocument;
 
-/// Every citation's start in its file, by file, in order: found once for the whole page.
-pub struct CitationPlaces(HashMap<*const SourceFile, Vec<(usize, usize)>>);
+/// Every citation's start in its file, by file (its address, as an identity), in order: found
+/// once for the whole page.
+pub struct CitationPlaces(HashMap<usize, Vec<(usize, usize)>>);
+
+fn file_identity(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
+}
 
 impl CitationPlaces {
     pub fn new(resolved: &ResolvedDocument) -> CitationPlaces {
-        let mut by_file: HashMap<*const SourceFile, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_file: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
         for (index, citation) in resolved.all_citations.iter().enumerate() {
             by_file
-                .entry(Arc::as_ptr(&citation.file))
+                .entry(file_identity(&citation.file))
                 .or_default()
                 .push((citation.span.start, index));
         }
@@ -31,7 +36,7 @@ impl CitationPlaces {
 
     /// The citations that start inside `span` of `file`, in reading order.
     fn within(&self, file: &Arc<SourceFile>, span: &std::ops::Range<usize>) -> Vec<usize> {
-        let Some(places) = self.0.get(&Arc::as_ptr(file)) else {
+        let Some(places) = self.0.get(&file_identity(file)) else {
             return Vec::new();
         };
         let from = places.partition_point(|&(at, _)| at < span.start);

@@ -10,6 +10,7 @@ mod body;
 mod discovery;
 mod images;
 mod notes;
+mod page;
 mod section_pages;
 mod site;
 mod templates;
@@ -17,10 +18,11 @@ mod templates;
 use body::{citation_span, section_html};
 use notes::Notes;
 
+use page::Pages;
 use section_pages::SectionPages;
 use templates::{load_templates, render_template};
 
-pub use site::{is_site_path, Origin, Site};
+pub use site::{is_site_path, Origin, RenderedPage, Site};
 
 use crate::cite::{reference_anchor, ReferenceEntry};
 use crate::diagnostic::Diagnostics;
@@ -28,6 +30,7 @@ use crate::figure::draw::CaptionPart;
 use crate::html::escape;
 use crate::load::Project;
 use crate::parse::{Heading, Piece, Section};
+use crate::previous::PreviousSite;
 use crate::resolve::ResolvedDocument;
 
 /// What every page's template sees about the brief.
@@ -79,10 +82,17 @@ struct HeadingContext {
     text: String,
 }
 
+/// A reference entry as templates see it: the entry's fields but its `cited_at`, which are
+/// indexes into all of the brief's citations (one citation added anywhere would change every
+/// page's context after it); `backlinks` say the same for the page.
 #[derive(Serialize)]
 struct EntryContext<'a> {
-    #[serde(flatten)]
-    entry: &'a ReferenceEntry,
+    key: &'a str,
+    html: &'a str,
+    text: &'a str,
+    links: &'a [String],
+    archive: Option<&'a str>,
+    listed: bool,
     anchor: String,
     /// Where it is cited, as links valid on this page.
     backlinks: Vec<Backlink>,
@@ -94,13 +104,16 @@ struct Backlink {
     label: usize,
 }
 
-/// The pages of the brief; with `pdf`, each links the brief's PDF.
+/// The pages of the brief; with `pdf`, each links the brief's PDF. A page the `previous` build
+/// wrote from the same templates and values is carried over rather than rendered.
 pub fn render(
     project: &Project,
     resolved: &ResolvedDocument,
     pdf: Option<&PdfLink>,
+    previous: Option<&PreviousSite>,
 ) -> Result<Site, Diagnostics> {
     let tera = load_templates(project)?;
+    let pages = Pages::new(&tera, project, previous);
     let document = &resolved.document;
     let meta = &document.meta;
     let brief = BriefContext {
@@ -136,21 +149,25 @@ pub fn render(
     let section_pages = if project.single {
         None
     } else {
-        Some(SectionPages::new(&tera, project, resolved, &brief)?)
+        Some(SectionPages::new(&pages, resolved, &brief)?)
     };
     let page_count = 2 + section_pages.as_ref().map_or(0, |p| p.count());
     let mut rendered = crate::parallel::map(page_count, |index| match index {
-        0 => render_home(&tera, project, resolved, &brief),
-        1 => audit_page::render_audit(&tera, project, resolved, &brief),
+        0 => render_home(&pages, resolved, &brief),
+        1 => audit_page::render_audit(&pages, resolved, &brief),
         _ => match &section_pages {
-            Some(pages) => pages.render(index - 2),
-            None => Ok(String::new()),
+            Some(sections) => sections.render(index - 2),
+            None => Ok(RenderedPage::default()),
         },
     })
     .into_iter();
-    let mut next = || rendered.next().unwrap_or_else(|| Ok(String::new()));
+    let mut next = || {
+        rendered
+            .next()
+            .unwrap_or_else(|| Ok(RenderedPage::default()))
+    };
     let (home, audit) = (next()?, next()?);
-    let sections: Vec<String> = rendered.collect::<Result<_, _>>()?;
+    let sections: Vec<RenderedPage> = rendered.collect::<Result<_, _>>()?;
     let citation = &resolved.citations.self_citation;
     let all_entries = &resolved.citations.entries;
     let mut paths = vec![String::new()];
@@ -182,28 +199,32 @@ pub fn render(
     for (folder, what, group) in KEPT_FOLDERS {
         site.keep_folder(folder, Origin::generated(*what).in_group(group));
     }
-    let mut add = |site: &mut Site, path: &str, bytes: Vec<u8>, origin: Origin| {
-        if let Err(error) = site.add(path, bytes, origin) {
+    let mut add = |site: &mut Site, path: &str, content: Content, origin: Origin| {
+        let added = match content {
+            Content::File(bytes) => site.add(path, bytes, origin),
+            Content::Page(page) => site.add_page(path, page, origin),
+        };
+        if let Err(error) = added {
             diagnostics.push(error);
         }
     };
     add(
         &mut site,
-        "index.html",
-        home.into_bytes(),
+        HOME_PAGE,
+        Content::Page(home),
         Origin::generated("the home page"),
     );
     let audit_origin = Origin::generated("the Source audit page").in_group("audit");
     add(
         &mut site,
-        "audit/index.html",
-        audit.into_bytes(),
+        audit_page::AUDIT_PAGE,
+        Content::Page(audit),
         audit_origin,
     );
     add(
         &mut site,
         "404.html",
-        not_found.into_bytes(),
+        Content::File(not_found.into_bytes()),
         Origin::generated("the 404 page"),
     );
     site.pages += 2; // the 404 page is not one of the brief's pages
@@ -217,7 +238,7 @@ pub fn render(
         add(
             &mut site,
             path,
-            text.into_bytes(),
+            Content::File(text.into_bytes()),
             Origin::generated(format!("the generated `{path}`")),
         );
     }
@@ -225,20 +246,22 @@ pub fn render(
         add(
             &mut site,
             "sitemap.xml",
-            sitemap.into_bytes(),
+            Content::File(sitemap.into_bytes()),
             Origin::generated("the generated `sitemap.xml`"),
         );
     }
-    for (section, html) in document.sections.iter().zip(sections) {
-        let origin = Origin::generated(format!("the page of section {}", section.file.name))
-            .at(&section.file, section.slug_span.clone());
-        add(
-            &mut site,
-            &format!("{}/index.html", section.slug),
-            html.into_bytes(),
-            origin,
-        );
-        site.pages += 1;
+    if let Some(section_pages) = &section_pages {
+        for (index, (section, page)) in document.sections.iter().zip(sections).enumerate() {
+            let origin = Origin::generated(format!("the page of section {}", section.file.name))
+                .at(&section.file, section.slug_span.clone());
+            add(
+                &mut site,
+                &section_pages.path(index),
+                Content::Page(page),
+                origin,
+            );
+            site.pages += 1;
+        }
     }
     for file in &resolved.data_files {
         let (named_in, span) = &file.named_at;
@@ -248,7 +271,7 @@ pub fn render(
         add(
             &mut site,
             &file.path,
-            file.text.clone().into_bytes(),
+            Content::File(file.text.clone().into_bytes()),
             origin,
         );
     }
@@ -257,14 +280,20 @@ pub fn render(
         if let (Some(path), Some(bytes)) = (&resolved_image.site_path, &resolved_image.bytes) {
             let origin = Origin::generated(format!("the image `{path}`"))
                 .at(&image.file, image.span.clone());
-            add(&mut site, path, bytes.clone(), origin);
+            add(&mut site, path, Content::File(bytes.clone()), origin);
         }
     }
     for (path, bytes) in &project.static_files {
         let origin = Origin::generated(format!("the static file `static/{path}`"));
-        add(&mut site, path, bytes.clone(), origin);
+        add(&mut site, path, Content::File(bytes.clone()), origin);
     }
     diagnostics.into_result(site)
+}
+
+/// What goes into the site at a path.
+enum Content {
+    File(Vec<u8>),
+    Page(RenderedPage),
 }
 
 /// Whether the brief's first paragraph begins with the description's first sentence: then the
@@ -306,13 +335,16 @@ const KEPT_FOLDERS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Where the home page is written.
+const HOME_PAGE: &str = "index.html";
+
 /// The home page: the whole brief.
 fn render_home(
-    tera: &Tera,
-    project: &Project,
+    pages: &Pages<'_>,
     resolved: &ResolvedDocument,
     brief: &BriefContext<'_>,
-) -> Result<String, Diagnostics> {
+) -> Result<RenderedPage, Diagnostics> {
+    let (tera, project) = (pages.tera, pages.project);
     let document = &resolved.document;
     let meta = &document.meta;
     let home_figures = figures_html(tera, project, resolved, "")?;
@@ -333,21 +365,20 @@ fn render_home(
         .iter()
         .map(|entry| entry_context(entry, resolved, None))
         .collect();
-    let mut context = Context::new();
+    let notes_html = notes.html();
+    let citation = &resolved.citations.self_citation;
+    let all_entries = &resolved.citations.entries;
+    let head = discovery::head(meta, "", &citation.authors, all_entries, true);
+    let mut context = pages.context("index.html");
     context.insert("brief", brief);
     context.insert("root", "");
     context.insert("single", &project.single);
     context.insert("sections", &sections);
-    context.insert("notes_html", &notes.html());
+    context.insert("notes_html", &notes_html);
     context.insert("references", &entries);
-    let citation = &resolved.citations.self_citation;
     context.insert("cite_this", citation);
-    let all_entries = &resolved.citations.entries;
-    context.insert(
-        "head",
-        &discovery::head(meta, "", &citation.authors, all_entries, true),
-    );
-    render_template(tera, project, "index.html", &context)
+    context.insert("head", &head);
+    pages.render(context, HOME_PAGE)
 }
 
 fn section_context(section: &Section, html: Option<String>) -> SectionContext {
@@ -450,7 +481,12 @@ fn entry_context<'a>(
         })
         .collect();
     EntryContext {
-        entry,
+        key: &entry.key,
+        html: &entry.html,
+        text: &entry.text,
+        links: &entry.links,
+        archive: entry.archive.as_deref(),
+        listed: entry.listed,
         anchor: reference_anchor(&entry.key),
         backlinks,
     }

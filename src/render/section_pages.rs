@@ -5,7 +5,9 @@ use tera::{Context, Tera};
 
 use super::body::section_html;
 use super::notes::Notes;
-use super::templates::{render_template, TOC_ENTRY};
+use super::page::Pages;
+use super::site::RenderedPage;
+use super::templates::TOC_ENTRY;
 use super::{
     discovery, entries_by_section, entry_context, figures_html, section_context, BriefContext,
     EntryContext, SectionContext,
@@ -17,8 +19,7 @@ use crate::resolve::ResolvedDocument;
 
 /// What every section page needs, computed once; [`SectionPages::render`] makes one page.
 pub(super) struct SectionPages<'a> {
-    tera: &'a Tera,
-    project: &'a Project,
+    pages: &'a Pages<'a>,
     resolved: &'a ResolvedDocument,
     brief: &'a BriefContext<'a>,
     section_figures: Vec<String>,
@@ -33,11 +34,11 @@ pub(super) struct SectionPages<'a> {
 
 impl<'a> SectionPages<'a> {
     pub(super) fn new(
-        tera: &'a Tera,
-        project: &'a Project,
+        pages: &'a Pages<'a>,
         resolved: &'a ResolvedDocument,
         brief: &'a BriefContext<'a>,
     ) -> Result<Self, Diagnostics> {
+        let (tera, project) = (pages.tera, pages.project);
         let document = &resolved.document;
         let toc: Vec<SectionContext> = document
             .sections
@@ -51,8 +52,7 @@ impl<'a> SectionPages<'a> {
             pages_need_sections: toc_html.is_none() || !built_in_templates(project),
             toc_html,
             toc,
-            tera,
-            project,
+            pages,
             resolved,
             brief,
         })
@@ -62,7 +62,12 @@ impl<'a> SectionPages<'a> {
         self.resolved.document.sections.len()
     }
 
-    pub(super) fn render(&self, index: usize) -> Result<String, Diagnostics> {
+    /// Where the page of section `index` is written.
+    pub(super) fn path(&self, index: usize) -> String {
+        format!("{}/index.html", self.resolved.document.sections[index].slug)
+    }
+
+    pub(super) fn render(&self, index: usize) -> Result<RenderedPage, Diagnostics> {
         let resolved = self.resolved;
         let document = &resolved.document;
         let meta = &document.meta;
@@ -82,26 +87,27 @@ impl<'a> SectionPages<'a> {
             .iter()
             .map(|&entry| entry_context(entry, resolved, Some(index)))
             .collect();
-        let mut context = Context::new();
+        let toc_page = self.toc_html.as_ref().map(|toc| toc.for_page(index));
+        let toc_page = toc_page.unwrap_or_default();
+        let notes_html = notes.html();
+        let (previous, next) = (index.checked_sub(1).map(|i| &toc[i]), toc.get(index + 1));
+        let path = format!("{}/", section.slug);
+        let authors = &resolved.citations.self_citation.authors;
+        let head = discovery::head(meta, &path, authors, &resolved.citations.entries, false);
+        let mut context = self.pages.context("section.html");
         context.insert("brief", self.brief);
         context.insert("root", "../");
         if self.pages_need_sections {
             context.insert("sections", toc);
         }
-        let toc_page = self.toc_html.as_ref().map(|toc| toc.for_page(index));
-        context.insert("toc_entries", &toc_page.unwrap_or_default());
+        context.insert("toc_entries", &toc_page);
         context.insert("section", &current);
-        context.insert("notes_html", &notes.html());
-        context.insert("previous", &index.checked_sub(1).map(|i| &toc[i]));
-        context.insert("next", &toc.get(index + 1));
+        context.insert("notes_html", &notes_html);
+        context.insert("previous", &previous);
+        context.insert("next", &next);
         context.insert("references", &entries);
-        let path = format!("{}/", section.slug);
-        let authors = &resolved.citations.self_citation.authors;
-        context.insert(
-            "head",
-            &discovery::head(meta, &path, authors, &resolved.citations.entries, false),
-        );
-        render_template(self.tera, self.project, "section.html", &context)
+        context.insert("head", &head);
+        self.pages.render(context, &self.path(index))
     }
 }
 

@@ -14,12 +14,25 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 #[derive(Debug, Default)]
 pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Pages left as the last build wrote them, with their render keys: everything their
+    /// templates would be given is unchanged (see [`crate::previous`]).
+    pub carried: BTreeMap<String, String>,
+    /// Each rendered page's render key, for the next build's record.
+    pub render_keys: BTreeMap<String, String>,
     pub pages: usize,
     /// Who claimed each path, and each folder a generator keeps for itself.
     claims: BTreeMap<String, Origin>,
     folders: BTreeMap<String, Origin>,
     /// Lower-cased path → the path as claimed.
     folded: BTreeMap<String, String>,
+}
+
+/// A page of the site: its HTML, or none when the page the last build wrote is still right.
+#[derive(Debug, Default)]
+pub struct RenderedPage {
+    /// The fingerprint of its template and of everything the template was given.
+    pub key: String,
+    pub html: Option<String>,
 }
 
 /// Who puts a file in the site, for messages.
@@ -63,6 +76,26 @@ impl Site {
     pub fn add(&mut self, path: &str, bytes: Vec<u8>, origin: Origin) -> Result<(), Diagnostic> {
         self.claim(path, &origin)?;
         self.files.insert(path.to_string(), bytes);
+        Ok(())
+    }
+
+    /// Adds a page, rendered or carried over from the last build.
+    pub fn add_page(
+        &mut self,
+        path: &str,
+        page: RenderedPage,
+        origin: Origin,
+    ) -> Result<(), Diagnostic> {
+        self.claim(path, &origin)?;
+        match page.html {
+            Some(html) => {
+                self.files.insert(path.to_string(), html.into_bytes());
+                self.render_keys.insert(path.to_string(), page.key);
+            }
+            None => {
+                self.carried.insert(path.to_string(), page.key);
+            }
+        }
         Ok(())
     }
 

@@ -98,7 +98,7 @@ impl Builder {
         let Some(resolved) = &self.resolved else {
             return Err(Diagnostics::default());
         };
-        let site = render::render(&project, resolved, None)?;
+        let site = render::render(&project, resolved, None, None)?;
         let what = match (reuse, change) {
             (true, Change::Static) => "static files",
             (true, _) => "pages from templates",
