@@ -43,40 +43,65 @@ pub struct AmbiguousGroup {
 /// Every citation occurrence, in reading order.
 pub fn occurrences(resolved: &ResolvedDocument) -> Vec<Occurrence> {
     let sections = &resolved.document.sections;
+    let citations = &resolved.all_citations;
     // Each file's blocks and sentences are found once, so that a paragraph with thousands of
-    // citations costs its length once, not once per citation.
-    let mut indexes: HashMap<*const SourceFile, SentenceIndex> = HashMap::new();
-    let mut found = Vec::new();
-    for (index, citation) in resolved.all_citations.iter().enumerate() {
-        // A single document has no section pages: its citations are on the home page.
-        let page = sections
-            .get(citation.section)
-            .filter(|_| !resolved.document.single)
-            .map(|s| format!("{}/", s.slug))
-            .unwrap_or_default();
-        let (sentence, sentence_span) = match figure_of(resolved, citation) {
-            Some(figure) => (figure, 0..0),
-            None => indexes
-                .entry(Arc::as_ptr(&citation.file))
-                .or_insert_with(|| SentenceIndex::new(&citation.file.text))
-                .sentence_with_span(&citation.file.text, citation.span.start),
-        };
-        for item in &citation.items {
-            let (line, column) = citation.file.line_col(item.key_span.start);
-            found.push(Occurrence {
-                key: item.key.clone(),
-                file: citation.file.name.clone(),
-                line,
-                column,
-                page: page.clone(),
-                anchor: resolved.citation_anchor(index).to_string(),
-                sentence: sentence.clone(),
-                sentence_span: sentence_span.clone(),
-                citation: index,
+    // citations costs its length once, not once per citation; the files on every core.
+    let mut files: Vec<(&Arc<SourceFile>, Vec<usize>)> = Vec::new();
+    let mut file_of: HashMap<usize, usize> = HashMap::new();
+    for (index, citation) in citations.iter().enumerate() {
+        let file = *file_of
+            .entry(Arc::as_ptr(&citation.file) as usize)
+            .or_insert_with(|| {
+                files.push((&citation.file, Vec::new()));
+                files.len() - 1
             });
-        }
+        files[file].1.push(index);
     }
-    found
+    let per_file = crate::parallel::map(files.len(), |f| {
+        let (file, cited) = &files[f];
+        let mut sentences = SentenceIndex::new(&file.text);
+        cited
+            .iter()
+            .map(|&index| {
+                let citation = &citations[index];
+                // A single document has no section pages: its citations are on the home page.
+                let page = sections
+                    .get(citation.section)
+                    .filter(|_| !resolved.document.single)
+                    .map(|s| format!("{}/", s.slug))
+                    .unwrap_or_default();
+                let (sentence, sentence_span) = match figure_of(resolved, citation) {
+                    Some(figure) => (figure, 0..0),
+                    None => sentences.sentence_with_span(&file.text, citation.span.start),
+                };
+                let found: Vec<Occurrence> = citation
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let (line, column) = file.line_col(item.key_span.start);
+                        Occurrence {
+                            key: item.key.clone(),
+                            file: file.name.clone(),
+                            line,
+                            column,
+                            page: page.clone(),
+                            anchor: resolved.citation_anchor(index).to_string(),
+                            sentence: sentence.clone(),
+                            sentence_span: sentence_span.clone(),
+                            citation: index,
+                        }
+                    })
+                    .collect();
+                (index, found)
+            })
+            .collect::<Vec<_>>()
+    });
+    // Back in reading order.
+    let mut in_order: Vec<Vec<Occurrence>> = vec![Vec::new(); citations.len()];
+    for (index, found) in per_file.into_iter().flatten() {
+        in_order[index] = found;
+    }
+    in_order.into_iter().flatten().collect()
 }
 
 /// For a figure's source line or caption, the figure it belongs to.
