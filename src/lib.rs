@@ -190,7 +190,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
     stage("pdf+render");
     write::write_site(&site, &output, &previous, project.cache.as_deref())?;
     stage("write");
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         pages: site.pages,
         citations: resolved.all_citations.len(),
         sources: resolved.citations.entries.len(),
@@ -202,5 +202,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         pdf_pages: pdf.as_ref().map(|p| p.pages),
         warnings,
         timings,
-    })
+    };
+    drop_aside((project, resolved, site, pdf, previous));
+    Ok(summary)
+}
+
+/// Frees a build's data on a thread of its own: structure by structure, that is tens of
+/// milliseconds of a big brief's rebuild, and `brief build` ends without waiting for it.
+/// (When no thread can start, the data is freed at once.)
+fn drop_aside<T: Send + 'static>(data: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(data));
 }
