@@ -42,6 +42,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod unchanged;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,9 @@ pub struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
     /// Milliseconds spent in each stage, in pipeline order (`brief build --timings`).
     pub timings: Vec<(&'static str, f64)>,
+    /// Nothing the build reads changed since the last one, whose site is as it left it: nothing
+    /// was written (see [`unchanged`]).
+    pub up_to_date: bool,
 }
 
 impl std::fmt::Display for BuildSummary {
@@ -89,6 +93,18 @@ impl std::fmt::Display for BuildSummary {
             Some(n) => format!(", a PDF of {n} pages"),
             None => String::new(),
         };
+        if self.up_to_date {
+            return write!(
+                f,
+                "{} is up to date: nothing changed since the last build ({} pages{pdf}, {} citations, {} sources, {} figures; checked in {} ms)",
+                self.out.display(),
+                self.pages,
+                self.citations,
+                self.sources,
+                self.figures,
+                self.milliseconds
+            );
+        }
         write!(
             f,
             "built {} pages{pdf}, {} citations, {} sources, {} figures{warnings} in {} ms → {}",
@@ -140,6 +156,24 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         project.cache = None;
     }
     stage("load");
+    let inputs = unchanged::key(&project, &out, options.strict);
+    if let Some(counts) = unchanged::up_to_date(&project, &inputs, &out) {
+        stage("check");
+        return Ok(BuildSummary {
+            pages: counts.pages,
+            citations: counts.citations,
+            sources: counts.sources,
+            figures: counts.figures,
+            milliseconds: started.elapsed().as_millis(),
+            out,
+            pdf_pages: counts.pdf_pages,
+            warnings: Vec::new(),
+            timings,
+            up_to_date: true,
+        });
+    }
+    unchanged::forget(&project);
+    project.folder.start_trace();
     let document = parse::parse(&project)?;
     stage("parse");
     let resolved = resolve::resolve(&project, document)?;
@@ -202,7 +236,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         pdf_pages: pdf.as_ref().map(|p| p.pages),
         warnings,
         timings,
+        up_to_date: false,
     };
+    if summary.warnings.is_empty() {
+        let counts = unchanged::Counts {
+            pages: summary.pages,
+            citations: summary.citations,
+            sources: summary.sources,
+            figures: summary.figures,
+            pdf_pages: summary.pdf_pages,
+        };
+        unchanged::remember(&project, inputs, counts);
+    }
     drop_aside((project, resolved, site, pdf, previous));
     Ok(summary)
 }

@@ -8,7 +8,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{file_error, Diagnostic, SourceFile};
 
@@ -23,7 +23,13 @@ pub struct BriefFolder {
     pub shown: PathBuf,
     /// Absolute, with links resolved: what "inside" is measured against.
     real: PathBuf,
+    /// Once started, every file read and what came of it (see [`BriefFolder::start_trace`]).
+    trace: Arc<Mutex<Option<Vec<TracedRead>>>>,
 }
+
+/// One file a build read: the path it asked for, and a fingerprint of the bytes it got or the
+/// reason it got none.
+pub type TracedRead = (PathBuf, String);
 
 /// Why a path from the brief is not read.
 #[derive(Debug)]
@@ -103,7 +109,31 @@ impl BriefFolder {
         Ok(BriefFolder {
             shown: root.to_path_buf(),
             real,
+            trace: Arc::default(),
         })
+    }
+
+    /// From now on, remembers every file read and what came of it, for [`take_trace`]: what a
+    /// build read beyond the files it loads up front (references, data, images, a style).
+    ///
+    /// [`take_trace`]: BriefFolder::take_trace
+    pub fn start_trace(&self) {
+        if let Ok(mut trace) = self.trace.lock() {
+            *trace = Some(Vec::new());
+        }
+    }
+
+    pub fn take_trace(&self) -> Vec<TracedRead> {
+        self.trace
+            .lock()
+            .ok()
+            .and_then(|mut trace| trace.take())
+            .unwrap_or_default()
+    }
+
+    /// What reading `path` gives now, as a trace records it.
+    pub fn read_outcome(&self, path: &Path) -> String {
+        outcome(&self.read_bytes_untraced(path))
     }
 
     /// `path` relative to the brief's folder when it is inside it, for messages.
@@ -145,6 +175,16 @@ impl BriefFolder {
     /// The bytes of a file inside the brief, at most [`MAX_FILE_BYTES`] of them however the file
     /// grows while it is read.
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, PathProblem> {
+        let read = self.read_bytes_untraced(path);
+        if let Ok(mut trace) = self.trace.lock() {
+            if let Some(trace) = trace.as_mut() {
+                trace.push((path.to_path_buf(), outcome(&read)));
+            }
+        }
+        read
+    }
+
+    fn read_bytes_untraced(&self, path: &Path) -> Result<Vec<u8>, PathProblem> {
         let real = self.check(path)?;
         let mut bytes = Vec::new();
         fs::File::open(&real)
@@ -176,6 +216,18 @@ impl BriefFolder {
             }
         })?;
         crate::load::decode_text(&shown, bytes)
+    }
+}
+
+/// A read as a trace records it: the fingerprint of the bytes, or why there were none.
+fn outcome(read: &Result<Vec<u8>, PathProblem>) -> String {
+    match read {
+        Ok(bytes) => {
+            let mut fingerprint = crate::fingerprint::Fingerprint::default();
+            fingerprint.add_bytes(bytes);
+            fingerprint.finish()
+        }
+        Err(problem) => format!("not read: {problem}"),
     }
 }
 

@@ -32,7 +32,7 @@ pub struct Manifest {
     pub files: BTreeMap<String, WrittenFile>,
 }
 
-const MANIFEST: &str = "pages.json";
+pub const MANIFEST: &str = "pages.json";
 
 /// The last build's record, checked against the folder as it is now.
 #[derive(Debug, Default)]

@@ -1,7 +1,9 @@
 //! A rebuild leaves the pages whose inputs did not change as they are on disk (not rendered,
 //! minified or written again), and still writes exactly what a build from scratch writes: a page
 //! edited, removed or added by hand in the output is put right, a removed section's page goes,
-//! and a changed template reaches every page it shapes.
+//! and a changed template reaches every page it shapes. A build that reads nothing new says the
+//! site is up to date; any change to what it reads (a section, the references, a figure's data,
+//! a new file) makes it build, and a build with warnings always builds, to say them again.
 
 mod common;
 
@@ -31,13 +33,16 @@ fn built_brief() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, brief, out)
 }
 
-fn build(brief: &Path, out: &Path, cache: bool) {
+/// Builds, and returns what it printed.
+fn build(brief: &Path, out: &Path, cache: bool) -> String {
     let out = out.to_str().unwrap();
     let mut args = vec!["build", ".", "--out", out];
     if !cache {
         args.push("--no-cache");
     }
-    run_brief(&args, brief).assert_success();
+    let run = run_brief(&args, brief);
+    run.assert_success();
+    format!("{}{}", run.stdout, run.stderr)
 }
 
 /// What a build from scratch (a copy of the brief, no cache, a new output folder) writes.
@@ -148,4 +153,91 @@ fn a_removed_section_and_a_changed_template_reach_the_output() {
         assert!(page.contains(">Draft</p>"), "section {section}");
     }
     assert_as_from_scratch(&out, &brief, dir.path());
+}
+
+/// An edit to the brief, done when called.
+type Change<'a> = Box<dyn Fn() + 'a>;
+
+#[test]
+fn a_build_that_reads_nothing_new_says_the_site_is_up_to_date() {
+    let (dir, brief, out) = built_brief();
+    let home = written_stamp(&out.join("index.html"));
+    let said = build(&brief, &out, true);
+    assert!(said.contains("is up to date: nothing changed"), "{said}");
+    assert!(said.contains("(14 pages, "), "{said}");
+    assert_eq!(written_stamp(&out.join("index.html")), home);
+    // `--no-cache` builds all the same.
+    assert!(build(&brief, &out, false).starts_with("built "));
+    assert!(build(&brief, &out, true).starts_with("built "));
+    assert!(build(&brief, &out, true).contains("is up to date"));
+
+    // Each input read after loading, changed, makes the next build run, and then it is done.
+    let bib = brief.join("data/references.bib");
+    let references = fs::read_to_string(&bib).unwrap();
+    let changes: [(&str, Change); 4] = [
+        (
+            "a reference",
+            Box::new(|| {
+                fs::write(
+                    &bib,
+                    references.replacen("title = {", "title = {Revised ", 1),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a figure's data",
+            Box::new(|| append(&brief.join("data/fig1.csv"), "Brazil,123\n")),
+        ),
+        (
+            "a new section",
+            Box::new(|| {
+                fs::write(
+                    brief.join("content/0013-section.md"),
+                    "---\ntitle: \"Late\"\norder: 13\n---\n\nA late section.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|| {
+                fs::create_dir_all(brief.join("templates")).unwrap();
+                fs::write(brief.join("templates/404.html"), "<p>Not here.</p>").unwrap();
+            }),
+        ),
+    ];
+    for (what, change) in &changes {
+        change();
+        let said = build(&brief, &out, true);
+        assert!(said.starts_with("built "), "after {what}: {said}");
+        assert_as_from_scratch(&out, &brief, dir.path());
+        assert!(
+            build(&brief, &out, true).contains("is up to date"),
+            "after {what}, twice"
+        );
+    }
+
+    // A page removed from the output by hand: built again.
+    fs::remove_file(out.join("section-5/index.html")).unwrap();
+    assert!(build(&brief, &out, true).starts_with("built "));
+    assert!(out.join("section-5/index.html").is_file());
+}
+
+#[test]
+fn a_build_with_warnings_says_them_every_time() {
+    let (_dir, brief, out) = built_brief();
+    append(
+        &brief.join("data/references.bib"),
+        "\n@misc{nolink2026, title = {No link}, author = {Nobody, A.}, year = {2026}}\n",
+    );
+    append(
+        &brief.join("content/0002-section.md"),
+        "\nCited here [@nolink2026].\n",
+    );
+    for _ in 0..2 {
+        let said = build(&brief, &out, true);
+        assert!(said.contains("source `nolink2026` has no link"), "{said}");
+        assert!(said.contains("1 warning"), "{said}");
+    }
 }
