@@ -4,8 +4,8 @@
 //!   124,000 relative relocations are applied at every start, copying 11 MB of read-only data
 //!   tables (most of them Typst's) into private memory: about a fifth of a small brief's whole
 //!   build. Only the final link changes; the code is compiled as before.
-//! - `BRIEF_SOURCE_ID`, a fingerprint of the program's sources, its built-in templates and
-//!   assets, and its locked dependencies: the caches a build keeps are valid only for the
+//! - `BRIEF_SOURCE_ID`, a fingerprint of the program's features, sources, built-in templates
+//!   and assets, and its locked dependencies: the caches a build keeps are valid only for the
 //!   program that wrote them, even between two builds of one version number.
 
 use std::path::Path;
@@ -20,8 +20,17 @@ fn main() {
         collect(Path::new(root), &mut files);
     }
     files.sort();
-    // FNV-1a over each file's path and bytes.
+    // FNV-1a over the features, then each file's path and bytes.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut features: Vec<String> = std::env::vars()
+        .map(|(name, _)| name)
+        .filter(|name| name.starts_with("CARGO_FEATURE_"))
+        .collect();
+    features.sort();
+    for byte in features.join(",").bytes().chain([0]) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
     for path in &files {
         let bytes = std::fs::read(path).unwrap_or_default();
         for byte in path.to_string_lossy().bytes().chain([0]).chain(bytes) {

@@ -6,13 +6,23 @@
 pub struct Fingerprint(u64);
 
 impl Default for Fingerprint {
-    /// A fingerprint of this build of brief (its version, and its sources: see `build.rs`), to
-    /// which fields are added.
+    /// A fingerprint of this build of brief, to which fields are added: its version, its
+    /// sources and features (see `build.rs`), and the program file itself (its length and
+    /// time), so that a cache is never read by a program other than the one that wrote it
+    /// (one installed without `--locked` may hold other versions of its dependencies).
     fn default() -> Fingerprint {
-        let mut fingerprint = Fingerprint(0xcbf2_9ce4_8422_2325);
-        fingerprint.add(env!("CARGO_PKG_VERSION"));
-        fingerprint.add(env!("BRIEF_SOURCE_ID"));
-        fingerprint
+        static PROGRAM: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        Fingerprint(*PROGRAM.get_or_init(|| {
+            let mut fingerprint = Fingerprint(0xcbf2_9ce4_8422_2325);
+            fingerprint.add(env!("CARGO_PKG_VERSION"));
+            fingerprint.add(env!("BRIEF_SOURCE_ID"));
+            let program = std::env::current_exe().and_then(std::fs::metadata);
+            if let Ok(meta) = program {
+                let (length, modified, _, _) = crate::previous::stamp(&meta);
+                fingerprint.add(&format!("{length} {modified}"));
+            }
+            fingerprint.0
+        }))
     }
 }
 

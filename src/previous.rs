@@ -10,16 +10,22 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::MARKER;
+use crate::output::{MARKER, MARKER_TEXT};
 
 /// One file the last build wrote.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct WrittenFile {
     /// Of its content before minifying.
     pub fingerprint: String,
-    /// Its length and modification time on disk: a file edited or replaced since differs.
+    /// Its length, modification time, inode and change time on disk, as it was left: a file
+    /// edited, replaced or touched since differs in one of them (no tool can set the change
+    /// time back).
     pub length: u64,
     pub modified: u128,
+    #[serde(default)]
+    pub inode: u64,
+    #[serde(default)]
+    pub changed: u128,
     /// For a page: the fingerprint of its template and everything the template was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub render_key: Option<String>,
@@ -64,13 +70,15 @@ impl PreviousSite {
         let on_disk = on_disk.unwrap_or_default();
         let mut intact = BTreeMap::new();
         for (path, file) in manifest.files {
-            if on_disk.get(&path) == Some(&(file.length, file.modified)) {
+            if on_disk.get(&path) == Some(&file.stamp()) {
                 intact.insert(path, file);
             } else {
                 exact = false;
             }
         }
-        let marker = on_disk.contains_key(MARKER);
+        // The marker as this version writes it, so that an edited one is written again.
+        let marker = on_disk.contains_key(MARKER)
+            && fs::read_to_string(out.join(MARKER)).is_ok_and(|text| text == MARKER_TEXT);
         exact &= marker && on_disk.len() == intact.len() + 1;
         PreviousSite {
             out_key,
@@ -109,19 +117,40 @@ pub fn output_key(out: &Path) -> String {
         .to_string()
 }
 
-/// The length and modification time (nanoseconds) of a file's metadata.
-pub fn stamp(meta: &fs::Metadata) -> (u64, u128) {
+/// A file's length, modification time (nanoseconds), inode and change time (nanoseconds).
+pub type Stamp = (u64, u128, u64, u128);
+
+impl WrittenFile {
+    pub fn stamp(&self) -> Stamp {
+        (self.length, self.modified, self.inode, self.changed)
+    }
+
+    pub fn set_stamp(&mut self, (length, modified, inode, changed): Stamp) {
+        (self.length, self.modified, self.inode, self.changed) = (length, modified, inode, changed);
+    }
+}
+
+pub fn stamp(meta: &fs::Metadata) -> Stamp {
     let modified = meta
         .modified()
         .ok()
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |since| since.as_nanos());
-    (meta.len(), modified)
+    #[cfg(unix)]
+    let (inode, changed) = {
+        use std::os::unix::fs::MetadataExt;
+        let seconds = u128::try_from(meta.ctime()).unwrap_or(0);
+        let nanos = u128::try_from(meta.ctime_nsec()).unwrap_or(0);
+        (meta.ino(), seconds * 1_000_000_000 + nanos)
+    };
+    #[cfg(not(unix))]
+    let (inode, changed) = (0, 0);
+    (meta.len(), modified, inode, changed)
 }
 
 /// Every regular file under `out` (`/`-separated paths) with its stamp; `None` when the folder
 /// holds anything else (a link, a device) or cannot be read whole. Links are not followed.
-fn walk(out: &Path) -> Option<BTreeMap<String, (u64, u128)>> {
+fn walk(out: &Path) -> Option<BTreeMap<String, Stamp>> {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
         let entry = entry.ok()?;
@@ -152,16 +181,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (out, cache) = (dir.path().join("public"), dir.path().join("cache"));
         fs::create_dir_all(out.join("a")).unwrap();
-        fs::write(out.join(MARKER), "m").unwrap();
+        fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
         fs::write(out.join("a/index.html"), "page").unwrap();
         let record = |path: &str| {
-            let (length, modified) = stamp(&fs::metadata(out.join(path)).unwrap());
-            WrittenFile {
+            let mut file = WrittenFile {
                 fingerprint: "f".into(),
-                length,
-                modified,
+                length: 0,
+                modified: 0,
+                inode: 0,
+                changed: 0,
                 render_key: Some("k".into()),
-            }
+            };
+            file.set_stamp(stamp(&fs::metadata(out.join(path)).unwrap()));
+            file
         };
         let manifest = Manifest {
             out: output_key(&out),

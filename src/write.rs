@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::fingerprint::Fingerprint;
 
@@ -110,8 +110,9 @@ fn kept(file: &Planned<'_>, previous: &PreviousSite) -> WrittenFile {
     record
 }
 
-/// Writes only the changed files, each first into the temporary folder and then, when all are
-/// written, moved into place; removes the files the new site no longer has.
+/// Writes only the changed files: each first into the temporary folder, then, when all are
+/// written, moved into place, the file it replaces moved aside first so that a failure puts the
+/// old site back whole. Then removes the files the new site no longer has.
 fn update_in_place(
     plan: &Plan<'_>,
     folder: &OutputFolder,
@@ -120,6 +121,7 @@ fn update_in_place(
     let out = folder.path.as_path();
     let staging = folder.staging.as_path();
     let changed: Vec<&Planned<'_>> = plan.files.iter().filter(|f| !f.unchanged).collect();
+    let real_out = out.canonicalize().map_err(|e| file_error(out, e))?;
     fs::create_dir_all(staging)
         .and_then(|()| fs::write(staging.join(MARKER), MARKER_TEXT))
         .map_err(|e| file_error(out, e))?;
@@ -129,30 +131,56 @@ fn update_in_place(
         let bytes = file.bytes.unwrap_or_default();
         write_new(&target, &out.join(file.path), file, bytes)
     });
-    let written: Vec<WrittenFile> = match written.into_iter().collect() {
+    let mut written: Vec<WrittenFile> = match written.into_iter().collect() {
         Ok(written) => written,
         Err(error) => {
             let _ = fs::remove_dir_all(staging);
             return Err(error);
         }
     };
-    // Everything is written: from here on the old site gives way to the new.
+    // Everything is written: each file takes its place, the old one moved aside.
+    let mut placed: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    for (i, file) in changed.iter().enumerate() {
+        let target = out.join(file.path);
+        let aside = staging.join(format!("replaced-{i}"));
+        match place(
+            &staging.join(i.to_string()),
+            &target,
+            &aside,
+            &real_out,
+            file.path,
+        ) {
+            Ok(aside) => placed.push((target, aside)),
+            Err(error) => {
+                for (target, aside) in placed.into_iter().rev() {
+                    let _ = fs::remove_file(&target);
+                    if let Some(aside) = aside {
+                        let _ = fs::rename(&aside, &target);
+                    }
+                }
+                let _ = fs::remove_dir_all(staging);
+                return Err(error);
+            }
+        }
+    }
+    // A move changes a file's change time: the record holds it as it is now.
+    for (record, (target, _)) in written.iter_mut().zip(&placed) {
+        if let Ok(meta) = fs::symlink_metadata(target) {
+            record.set_stamp(stamp(&meta));
+        }
+    }
+    let _ = fs::remove_dir_all(staging);
+    // The pages the new site no longer has. One that will not go is only clutter; the next
+    // build, finding a file it did not record, rebuilds the folder whole.
     let new_paths: std::collections::BTreeSet<&str> = plan.files.iter().map(|f| f.path).collect();
     for stale in previous.intact.keys() {
-        if !new_paths.contains(stale.as_str()) {
-            let path = out.join(stale);
-            fs::remove_file(&path).map_err(|e| file_error(&path, e))?;
+        let path = out.join(stale);
+        let ours = fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file())
+            && inside(&path, &real_out, stale);
+        if !new_paths.contains(stale.as_str()) && ours && fs::remove_file(&path).is_ok() {
             remove_empty_folders(out, stale);
         }
     }
-    for (i, file) in changed.iter().enumerate() {
-        let target = out.join(file.path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
-        }
-        fs::rename(staging.join(i.to_string()), &target).map_err(|e| file_error(&target, e))?;
-    }
-    let _ = fs::remove_dir_all(staging);
     let mut records = BTreeMap::new();
     let mut written = written.into_iter();
     for file in &plan.files {
@@ -164,6 +192,55 @@ fn update_in_place(
         records.insert(file.path.to_string(), record);
     }
     Ok(records)
+}
+
+/// Moves the new file `new` to `target`, the file there first to `aside`; returns where the
+/// old file went. Only into the output's own folders: not through a link put there since the
+/// folder was read.
+fn place(
+    new: &Path,
+    target: &Path,
+    aside: &Path,
+    real_out: &Path,
+    path: &str,
+) -> Result<Option<PathBuf>, Diagnostic> {
+    let folder_of = |path: &str| path.rsplit_once('/').map(|(folder, _)| folder.to_string());
+    if let (Some(parent), Some(relative)) = (target.parent(), folder_of(path)) {
+        fs::create_dir_all(parent).map_err(|e| file_error(parent, e))?;
+        if !inside(parent, real_out, &relative) {
+            return Err(changed_during_build(target));
+        }
+    }
+    let aside = match fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_file() => {
+            fs::rename(target, aside).map_err(|e| file_error(target, e))?;
+            Some(aside.to_path_buf())
+        }
+        Ok(_) => return Err(changed_during_build(target)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(file_error(target, e)),
+    };
+    if let Err(error) = fs::rename(new, target) {
+        if let Some(aside) = &aside {
+            let _ = fs::rename(aside, target);
+        }
+        return Err(file_error(target, error));
+    }
+    Ok(aside)
+}
+
+/// Whether `path` is where `relative` is inside the output folder, with no link on the way.
+fn inside(path: &Path, real_out: &Path, relative: &str) -> bool {
+    path.canonicalize()
+        .is_ok_and(|real| real == real_out.join(relative))
+}
+
+fn changed_during_build(path: &Path) -> Diagnostic {
+    file_error(
+        path,
+        std::io::Error::other("the output folder changed on disk during the build"),
+    )
+    .hint("build again; brief writes only into folders it made, never through a link")
 }
 
 /// Removes the folders on the way to `path` (a file just removed) that are now empty.
@@ -184,7 +261,7 @@ fn replace_whole(
     previous: &PreviousSite,
 ) -> Result<BTreeMap<String, WrittenFile>, Diagnostic> {
     let out = folder.path.as_path();
-    let written = match write_all(plan, folder, previous) {
+    let mut written = match write_all(plan, folder, previous) {
         Ok(written) => written,
         Err(error) => {
             let _ = fs::remove_dir_all(&folder.staging);
@@ -215,6 +292,13 @@ fn replace_whole(
     }
     // The new site is in place; a previous one that will not go is only clutter.
     let _ = fs::remove_dir_all(&folder.retired);
+    // Removing the old site's names for hard-linked files changed their change time: the
+    // record holds each file as it is now.
+    for (path, record) in &mut written {
+        if let Ok(meta) = fs::symlink_metadata(out.join(path)) {
+            record.set_stamp(stamp(&meta));
+        }
+    }
     Ok(written)
 }
 
@@ -231,6 +315,7 @@ fn write_all(
         .and_then(|()| fs::write(dir.join(MARKER), MARKER_TEXT))
         .map_err(|e| file_error(&folder.path, e))?;
     let out = folder.path.as_path();
+    let real_out = out.canonicalize().ok();
     // Folders first, on one thread: two threads making folders in one parent wait on each
     // other's lock in the file system, which cost more than the mkdirs themselves.
     let folders: std::collections::BTreeSet<&str> = plan
@@ -246,17 +331,23 @@ fn write_all(
         let target = dir.join(file.path);
         // Errors name the file where the author will look for it, not the temporary folder.
         let shown = out.join(file.path);
-        // Unchanged since the last build, and the file it wrote is still there as it left it
-        // (`previous` walked the folder without following links).
-        if file.unchanged && fs::hard_link(&shown, &target).is_ok() {
-            return Ok((file.path.to_string(), kept(file, previous)));
+        // Unchanged since the last build, and the file it wrote is still there as it left it:
+        // linked (or, where the file system has no hard links, copied), never through a link.
+        let old_is_ours = file.unchanged
+            && fs::symlink_metadata(&shown).is_ok_and(|meta| meta.is_file())
+            && real_out
+                .as_deref()
+                .is_some_and(|real_out| inside(&shown, real_out, file.path));
+        if old_is_ours {
+            let kept_there = fs::hard_link(&shown, &target)
+                .or_else(|_| fs::copy(&shown, &target).map(|_| ()))
+                .is_ok();
+            if kept_there {
+                return Ok((file.path.to_string(), kept(file, previous)));
+            }
         }
         let Some(bytes) = file.bytes else {
-            return Err(file_error(
-                &shown,
-                std::io::Error::other("the page changed on disk during the build"),
-            )
-            .hint("build again"));
+            return Err(changed_during_build(&shown));
         };
         write_new(&target, &shown, file, bytes).map(|record| (file.path.to_string(), record))
     })
@@ -277,15 +368,17 @@ fn write_new(
         std::borrow::Cow::Borrowed(bytes)
     };
     fs::write(target, &contents).map_err(|e| file_error(shown, e))?;
-    let (length, modified) = fs::symlink_metadata(target)
-        .map(|meta| stamp(&meta))
-        .map_err(|e| file_error(shown, e))?;
-    Ok(WrittenFile {
+    let meta = fs::symlink_metadata(target).map_err(|e| file_error(shown, e))?;
+    let mut record = WrittenFile {
         fingerprint: file.fingerprint.clone(),
-        length,
-        modified,
+        length: 0,
+        modified: 0,
+        inode: 0,
+        changed: 0,
         render_key: file.render_key.cloned(),
-    })
+    };
+    record.set_stamp(stamp(&meta));
+    Ok(record)
 }
 
 /// Clears a temporary folder of an earlier build (checked to be brief's own).

@@ -113,6 +113,31 @@ fn a_rebuild_writes_only_the_pages_that_changed() {
 }
 
 #[test]
+fn an_edit_that_keeps_a_pages_length_and_time_is_still_seen() {
+    let (dir, brief, out) = built_brief();
+    let page = out.join("section-6/index.html");
+    let meta = fs::metadata(&page).unwrap();
+    fs::write(&page, "y".repeat(meta.len() as usize)).unwrap();
+    // As `touch -r` or `cp -p` would leave it: only the change time tells.
+    fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    let said = build(&brief, &out, true);
+    assert!(said.starts_with("built "), "{said}");
+    assert_as_from_scratch(&out, &brief, dir.path());
+
+    // An edited marker is written again too.
+    fs::write(out.join(".brief-site"), "mine now").unwrap();
+    assert!(build(&brief, &out, true).starts_with("built "));
+    assert!(fs::read_to_string(out.join(".brief-site"))
+        .unwrap()
+        .contains("written by brief"));
+}
+
+#[test]
 fn pages_changed_by_hand_in_the_output_are_put_right() {
     let (dir, brief, out) = built_brief();
     // The same length, other bytes: only the file's time tells it apart.
