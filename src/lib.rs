@@ -79,11 +79,13 @@ pub struct BuildSummary {
     /// Nothing the build reads changed since the last one, whose site is as it left it: nothing
     /// was written (see [`unchanged`]).
     pub up_to_date: bool,
+    /// Then, the last build's warnings as it said them.
+    pub warnings_before: Vec<String>,
 }
 
 impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let warnings = match self.warnings.len() {
+        let warnings = match self.warnings.len() + self.warnings_before.len() {
             0 => String::new(),
             1 => ", 1 warning".to_string(),
             n => format!(", {n} warnings"),
@@ -96,7 +98,7 @@ impl std::fmt::Display for BuildSummary {
         if self.up_to_date {
             return write!(
                 f,
-                "{} is up to date: nothing changed since the last build ({} pages{pdf}, {} citations, {} sources, {} figures; checked in {} ms)",
+                "{} is up to date: nothing changed since the last build ({} pages{pdf}, {} citations, {} sources, {} figures{warnings}; checked in {} ms)",
                 self.out.display(),
                 self.pages,
                 self.citations,
@@ -170,9 +172,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
             warnings: Vec::new(),
             timings,
             up_to_date: true,
+            warnings_before: counts.warnings,
         });
     }
-    unchanged::forget(&project);
     project.folder.start_trace();
     let document = parse::parse(&project)?;
     stage("parse");
@@ -237,17 +239,21 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildSummary, Diagno
         warnings,
         timings,
         up_to_date: false,
+        warnings_before: Vec::new(),
     };
-    if summary.warnings.is_empty() {
-        let counts = unchanged::Counts {
-            pages: summary.pages,
-            citations: summary.citations,
-            sources: summary.sources,
-            figures: summary.figures,
-            pdf_pages: summary.pdf_pages,
-        };
-        unchanged::remember(&project, inputs, counts);
-    }
+    let counts = unchanged::Counts {
+        pages: summary.pages,
+        citations: summary.citations,
+        sources: summary.sources,
+        figures: summary.figures,
+        pdf_pages: summary.pdf_pages,
+        warnings: summary
+            .warnings
+            .iter()
+            .map(Diagnostic::render_short)
+            .collect(),
+    };
+    unchanged::remember(&project, inputs, counts);
     drop_aside((project, resolved, site, pdf, previous));
     Ok(summary)
 }

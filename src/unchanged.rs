@@ -5,8 +5,8 @@
 //! What a build reads is the files loaded up front (the metadata, the sections, the templates,
 //! the static files, the link checks' results), whose fingerprint is the record's key, and the
 //! files read later through the brief's folder (references, a style, figure data, images): each
-//! one's path and what reading it gave, including "not there", are traced. A build with warnings
-//! leaves no record, so that its warnings are said again on every build.
+//! one's path and what reading it gave, including "not there", are traced. The record keeps the
+//! build's warnings as it said them, so that they are said again.
 
 use std::path::Path;
 
@@ -18,18 +18,19 @@ use crate::previous::PreviousSite;
 
 const RECORD: &str = "inputs.json";
 
-/// What the last warning-free build read and wrote.
+/// What the last build read and wrote.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
     key: String,
     /// The files read after loading, and what each read gave.
     reads: Vec<(std::path::PathBuf, String)>,
-    /// The fingerprint of that build's record of the files it wrote.
+    /// The fingerprint of that build's record of the files it wrote: any later build that
+    /// writes the site writes that record anew, and so leaves this one speaking for nothing.
     written: String,
     summary: Counts,
 }
 
-/// The counts the summary line gives.
+/// The counts the summary line gives, and the warnings said before it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Counts {
     pub pages: usize,
@@ -37,6 +38,7 @@ pub struct Counts {
     pub sources: usize,
     pub figures: usize,
     pub pdf_pages: Option<usize>,
+    pub warnings: Vec<String>,
 }
 
 /// The fingerprint of everything the build loaded up front, and of where and how it writes.
@@ -76,16 +78,8 @@ pub fn up_to_date(project: &Project, key: &str, out: &Path) -> Option<Counts> {
     (unchanged && PreviousSite::read(Some(cache), out).exact).then_some(record.summary)
 }
 
-/// Removes the record: a build that goes on to change the site must not leave one that speaks
-/// for the site before it.
-pub fn forget(project: &Project) {
-    if let Some(cache) = project.cache.as_deref() {
-        let _ = std::fs::remove_file(cache.join(RECORD));
-    }
-}
-
-/// Keeps the record of a build that succeeded without warnings (best effort: without it the
-/// next build runs in full).
+/// Keeps the record of a build that succeeded (best effort: without it the next build runs in
+/// full).
 pub fn remember(project: &Project, key: String, summary: Counts) {
     let Some(cache) = project.cache.as_deref() else {
         return;

@@ -281,12 +281,20 @@ fn a_planted_citation_cache_with_markup_of_its_own_is_not_used() {
     let cache = fixture.path().join(".brief-cache/citations.json");
     let original = fs::read_to_string(&cache).unwrap();
     assert!(original.contains("Survey of Things 2024"));
+    // A prose edit, so that the build runs (it is not up to date) and its citations are the
+    // cache's to give.
+    let edit_prose = |n: usize| {
+        let section = fixture.path().join("content/02-second.md");
+        let text = fs::read_to_string(&section).unwrap();
+        fs::write(&section, format!("{text}\nA sentence, edit {n}.\n")).unwrap();
+    };
     // Markup the formatter could have written is used as it is: the cache works…
     fs::write(
         &cache,
         original.replace("Survey of Things 2024", "Survey of Cached Things"),
     )
     .unwrap();
+    edit_prose(1);
     fixture.build().assert_success();
     let home = fs::read_to_string(fixture.public().join("index.html")).unwrap();
     assert!(
@@ -300,6 +308,7 @@ fn a_planted_citation_cache_with_markup_of_its_own_is_not_used() {
     );
     assert_ne!(planted, original);
     fs::write(&cache, planted).unwrap();
+    edit_prose(2);
     fixture.build().assert_success();
     let home = fs::read_to_string(fixture.public().join("index.html")).unwrap();
     assert!(!home.contains("alert("), "planted markup reached the page");

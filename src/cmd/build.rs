@@ -36,6 +36,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             for warning in &summary.warnings {
                 eprintln!("{}", warning.render_short());
             }
+            for warning in &summary.warnings_before {
+                eprintln!("{warning}");
+            }
             println!("{summary}");
             if args.timings {
                 for (stage, ms) in &summary.timings {
