@@ -10,6 +10,7 @@ Standard library only.
 import argparse
 import concurrent.futures
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -22,6 +23,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FLOOR_FILE = Path(__file__).resolve().with_name("citeproc-floor.tsv")
+# Every difference from Pandoc that is left, each with the rule that says which side is right.
+DIFFERENCES_FILE = Path(__file__).resolve().with_name("citeproc-differences.tsv")
+UNEXPLAINED = "unexplained"
 GOAL_ENTRIES = 95.0
 GOAL_IN_TEXT = 98.0
 # brief's own additions inside a reference entry's <li>, not part of the formatted entry.
@@ -358,6 +362,8 @@ def summarise(pairs, styles):
             "entries_total": len(entries),
             "in_text_identical": sum(p["identical"] for p in cites),
             "in_text_total": len(cites),
+            "differences": sum(not p["identical"] for p in mine),
+            "differences_listed": sum(explained(p) for p in mine),
         }
     return rows
 
@@ -369,16 +375,24 @@ def goal_met(row):
             and pct(row["in_text_identical"], row["in_text_total"]) >= GOAL_IN_TEXT)
 
 
-def print_table(rows):
+def listed_cell(row):
+    if row["differences"] == row["differences_listed"]:
+        return f"all {row['differences']}"
+    return f"{row['differences_listed']} of {row['differences']}"
+
+
+def print_table(rows, with_listed):
     head = ("style", "entries identical", "ignoring case", "in-text identical",
-            f"goal (≥{GOAL_ENTRIES:g}% / ≥{GOAL_IN_TEXT:g}%)")
+            f"goal (≥{GOAL_ENTRIES:g}% / ≥{GOAL_IN_TEXT:g}%)") + \
+        (("differences listed with a rule",) if with_listed else ())
     lines = [head]
     for style, row in rows.items():
         lines.append((style,
                       percent(row["entries_identical"], row["entries_total"]),
                       percent(row["entries_ignoring_case"], row["entries_total"]),
                       percent(row["in_text_identical"], row["in_text_total"]),
-                      "met" if goal_met(row) else "not met"))
+                      "met" if goal_met(row) else "not met")
+                     + ((listed_cell(row),) if with_listed else ()))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     for line in lines:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
@@ -396,10 +410,119 @@ def print_diff(pairs):
                 where += f" keys: brief {' '.join(p['brief_keys'])}"
         if p["same_ignoring_case"]:
             where += " [case only]"
+        if p.get("rules"):
+            where += f" [{', '.join(p['rules'])}]"
         print(f"== {where}")
         print(f"   brief : {p['brief'] if p['brief'] is not None else '(none)'}")
         print(f"   pandoc: {p['pandoc'] if p['pandoc'] is not None else '(none)'}")
     print()
+
+
+# --- Listed differences ---------------------------------------------------------------------
+
+DIFFERENCE_COLUMNS = ["style", "paper", "kind", "key", "rules", "fingerprint"]
+
+
+def fingerprint(p):
+    """Both sides' text: a listed difference that changes on either side is listed no more."""
+    text = f"{p['brief']}\x00{p['pandoc']}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def difference_id(p):
+    return (p["style"], p["paper"], p["kind"], p["key"], fingerprint(p))
+
+
+def explained(p):
+    """Listed, and with rules the README defines."""
+    return not p["identical"] and bool(p.get("rules")) and not p.get("undefined_rules") \
+        and UNEXPLAINED not in p["rules"]
+
+
+def read_differences():
+    if not DIFFERENCES_FILE.is_file():
+        return []
+    rows = []
+    for number, line in enumerate(DIFFERENCES_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("style\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(DIFFERENCE_COLUMNS):
+            raise Setup(f"{DIFFERENCES_FILE.name}:{number}: expected "
+                        f"{len(DIFFERENCE_COLUMNS)} tab-separated columns, found {len(cells)}")
+        row = dict(zip(DIFFERENCE_COLUMNS, cells))
+        row["rules"] = [r.strip() for r in row["rules"].split(",") if r.strip()]
+        row["line"] = number
+        rows.append(row)
+    return rows
+
+
+def attach_rules(pairs, listed):
+    """Gives each differing pair the rules of its listed row; returns the rows left over."""
+    defined = documented_rules()
+    waiting = {}
+    for row in listed:
+        key = (row["style"], row["paper"], row["kind"], row["key"], row["fingerprint"])
+        waiting.setdefault(key, []).append(row)
+    for p in pairs:
+        if p["identical"]:
+            continue
+        rows = waiting.get(difference_id(p))
+        p["rules"] = rows.pop(0)["rules"] if rows else None
+        p["undefined_rules"] = [r for r in p["rules"] or []
+                                if r not in defined and r != UNEXPLAINED]
+    return [row for rows in waiting.values() for row in rows]
+
+
+def documented_rules():
+    """The rule names the README's list of differences defines: each bullet opens with its
+    title in bold and, in parentheses, its names in backticks and their counts."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.find("### Differences from Pandoc's citeproc")
+    section = readme[start:] if start >= 0 else ""
+    end = section.find("\n## ")
+    section = section[:end] if end >= 0 else section
+    names = set()
+    for group in re.findall(r"^- \*\*.*?\*\* \(([^)]*)\)", section, re.M | re.S):
+        names.update(re.findall(r"`([a-z0-9-]+)`", group))
+    return names
+
+
+def check_differences(pairs, stale):
+    problems = []
+    for p in pairs:
+        if p["identical"]:
+            continue
+        where = f"{p['style']} · {p['paper']} · {p['kind']} {p['key']}"
+        if not p.get("rules"):
+            problems.append(f"{where}: a difference not in {DIFFERENCES_FILE.name} "
+                            "(new, or its text changed)")
+        elif UNEXPLAINED in p["rules"]:
+            problems.append(f"{where}: listed as {UNEXPLAINED}")
+        for rule in p.get("undefined_rules") or []:
+            problems.append(f"{where}: rule `{rule}` is not in the README's list")
+    for row in stale:
+        problems.append(f"{DIFFERENCES_FILE.name}:{row['line']}: {row['style']} · "
+                        f"{row['paper']} · {row['kind']} {row['key']} differs no more "
+                        "(run --record)")
+    return problems
+
+
+def write_differences(pairs):
+    """Lists today's differences, keeping the rules of those already listed."""
+    out = ["# Every difference from Pandoc's citeproc left on the JOSS corpus, with the rules",
+           "# (README, \"Differences from Pandoc's citeproc\") that say which side is right.",
+           "# The fingerprint covers both texts: if either changes, the row no longer matches.",
+           f"# --record rewrites this file; a new difference gets `{UNEXPLAINED}`, which",
+           "# --check refuses until a rule is written in its place.",
+           "\t".join(DIFFERENCE_COLUMNS)]
+    for p in pairs:
+        if p["identical"]:
+            continue
+        rules = p.get("rules") or [UNEXPLAINED]
+        out.append("\t".join([p["style"], p["paper"], p["kind"], p["key"], ",".join(rules),
+                              fingerprint(p)]))
+    DIFFERENCES_FILE.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 # --- Floors ---------------------------------------------------------------------------------
@@ -489,6 +612,8 @@ def main():
     pairs = [p for result in results for p in compare(result)]
     failures = [f"{r['style']} · {r['paper']}: {r['brief_error']}"
                 for r in results if r["brief_error"]]
+    # The list of differences is for what readers get, `brief build`, not the engine alone.
+    stale = attach_rules(pairs, read_differences()) if not engine else []
     rows = summarise(pairs, [s.stem for s in styles])
 
     if args.diff:
@@ -499,7 +624,7 @@ def main():
              "styles": [s.stem for s in styles], "summary": rows, "brief_failures": failures,
              "pairs": pairs}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"brief vs Pandoc {version} citeproc: {len(papers)} papers × {len(styles)} styles")
-    print_table(rows)
+    print_table(rows, with_listed=not engine)
     for failure in failures:
         print(f"brief failed: {failure}")
 
@@ -512,9 +637,20 @@ def main():
             status = 1
         else:
             print(f"floors held ({FLOOR_FILE.name})")
+        if not engine:
+            problems = check_differences(pairs, stale)
+            for line in problems:
+                print(f"not listed: {line}")
+            if problems:
+                status = 1
+            else:
+                print(f"every difference listed with a rule ({DIFFERENCES_FILE.name})")
     if args.record:
         write_floors(rows, version)
         print(f"recorded {FLOOR_FILE.name}")
+        if not engine:
+            write_differences(pairs)
+            print(f"recorded {DIFFERENCES_FILE.name}")
     return status
 
 
