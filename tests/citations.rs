@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{select, text_of, Fixture};
+use common::{run_brief, select, text_of, Fixture};
 use scraper::Html;
 
 fn built() -> (Fixture, common::Run) {
@@ -332,4 +332,101 @@ fn the_briefs_language_chooses_the_citation_locale() {
     let page = fixture.page("index.html");
     let first = &citations(&page)[0];
     assert!(first.contains("S. 33–35"), "German page label: {first}");
+}
+
+/// A style's `subsequent-author-substitute-rule`, through `brief build` on a paper of its own:
+/// which names of an entry give way to the dash when they repeat the entry before's. A title
+/// printed in place of names (and not again) counts as one name.
+#[test]
+fn subsequent_author_substitute_follows_each_rule() {
+    let references = r#"[
+      {"id": "a", "type": "book", "title": "First", "issued": {"date-parts": [[2001]]},
+       "author": [{"family": "Doe", "given": "Jane"}, {"family": "Roe", "given": "Rich"}]},
+      {"id": "b", "type": "book", "title": "Second", "issued": {"date-parts": [[2002]]},
+       "author": [{"family": "Doe", "given": "Jane"}, {"family": "Roe", "given": "Rich"}]},
+      {"id": "c", "type": "book", "title": "Third", "issued": {"date-parts": [[2003]]},
+       "author": [{"family": "Doe", "given": "Jane"}, {"family": "Poe", "given": "Pat"}]},
+      {"id": "d", "type": "book", "title": "Fourth", "issued": {"date-parts": [[2004]]}},
+      {"id": "e", "type": "book", "title": "Fourth", "issued": {"date-parts": [[2005]]}}
+    ]"#;
+    let entries = |rule: &str| {
+        let work = tempfile::tempdir().unwrap();
+        let style = format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><id>test</id><title>test</title><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography subsequent-author-substitute="---" subsequent-author-substitute-rule="{rule}">
+    <sort><key variable="issued"/></sort>
+    <layout suffix=".">
+      <group delimiter=". ">
+        <names variable="author">
+          <name and="text" initialize-with=". "/>
+          <substitute><text variable="title"/></substitute>
+        </names>
+        <text variable="title"/>
+      </group>
+    </layout>
+  </bibliography>
+</style>"#
+        );
+        std::fs::write(work.path().join("style.csl"), style).unwrap();
+        std::fs::write(work.path().join("refs.json"), references).unwrap();
+        std::fs::write(
+            work.path().join("paper.md"),
+            "---\ntitle: Rules\nbibliography: refs.json\ncsl: style.csl\nnocite: \"@*\"\n---\n\nText.\n",
+        )
+        .unwrap();
+        let out = work.path().join("out");
+        run_brief(
+            &["build", "paper.md", "--out", out.to_str().unwrap()],
+            work.path(),
+        )
+        .assert_success();
+        let page = Html::parse_document(&std::fs::read_to_string(out.join("index.html")).unwrap());
+        select(&page, "li.reference .reference-text")
+            .iter()
+            .map(text_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        entries("complete-all"),
+        [
+            "J. Doe and R. Roe. First.",
+            "---. Second.",
+            "J. Doe and P. Poe. Third.",
+            "Fourth.",
+            "---.",
+        ]
+    );
+    assert_eq!(
+        entries("complete-each"),
+        [
+            "J. Doe and R. Roe. First.",
+            "--- and ---. Second.",
+            "J. Doe and P. Poe. Third.",
+            "Fourth.",
+            "---.",
+        ]
+    );
+    assert_eq!(
+        entries("partial-each"),
+        [
+            "J. Doe and R. Roe. First.",
+            "--- and ---. Second.",
+            "--- and P. Poe. Third.",
+            "Fourth.",
+            "---.",
+        ]
+    );
+    assert_eq!(
+        entries("partial-first"),
+        [
+            "J. Doe and R. Roe. First.",
+            "--- and R. Roe. Second.",
+            "--- and P. Poe. Third.",
+            "Fourth.",
+            "---.",
+        ]
+    );
 }

@@ -6,7 +6,7 @@ use citationberg::ToFormatting;
 use citationberg::{Display, SubsequentAuthorSubstituteRule};
 
 use super::citation::Document;
-use super::context::{CiteState, Ctx, Mode, Prepared, StateKey};
+use super::context::{CiteState, Ctx, Mode, NamesSubstitute, Prepared, StateKey};
 use super::memo::{self, Key, Memo};
 use super::output::{append, is_empty, plain, trim_end, with_affixes, Inline};
 use super::reference::Reference;
@@ -17,8 +17,9 @@ use super::BibEntry;
 pub struct EntryPlan<'a> {
     pub reference: &'a Reference,
     state: CiteState,
-    /// Its names give way to `subsequent-author-substitute` (the same as the entry before).
-    substitute: bool,
+    /// Its names that give way to `subsequent-author-substitute` (they repeat the entry
+    /// before's).
+    substitute: Option<NamesSubstitute>,
     /// A hash of everything the entry is printed from, for the memo.
     pub key: Key,
     /// The entry's fields, when planning rendered them (to learn its names) and they stand.
@@ -57,34 +58,70 @@ pub fn plan_bibliography<'a>(
             memo::key_of(("entry", reference, StateKey(state, style)))
         })
         .collect();
-    let substitutes = bibliography.subsequent_author_substitute.is_some()
-        && matches!(
-            bibliography.subsequent_author_substitute_rule,
-            SubsequentAuthorSubstituteRule::CompleteAll
-                | SubsequentAuthorSubstituteRule::CompleteEach
-        );
-    let plan = |index: usize, substitute: bool, rendered| EntryPlan {
+    let plan = |index: usize, substitute: Option<NamesSubstitute>, rendered| EntryPlan {
         reference: document.order[index],
         state: states[index].clone(),
+        key: memo::key_of((keys[index], &substitute)),
         substitute,
-        key: memo::key_of((keys[index], substitute)),
         rendered,
     };
-    if !substitutes {
-        return (0..keys.len()).map(|i| plan(i, false, None)).collect();
-    }
+    let Some(text) = bibliography.subsequent_author_substitute.clone() else {
+        return (0..keys.len()).map(|i| plan(i, None, None)).collect();
+    };
+    let rule = bibliography.subsequent_author_substitute_rule;
     let named = memo.entry_names.values_with(&keys, |i| {
         let (pieces, names) = render_pieces(style, document.order[i], &states[i], None);
         (names, pieces)
     });
-    let mut previous_names: Option<String> = None;
+    let mut previous = EntryNames::default();
     let mut plans = Vec::with_capacity(named.len());
     for (index, (names, rendered)) in named.into_iter().enumerate() {
-        let same = names.is_some() && names == previous_names;
-        plans.push(plan(index, same, if same { None } else { rendered }));
-        previous_names = names;
+        let substitute = substitution(rule, &text, &names, &previous);
+        let rendered = if substitute.is_some() { None } else { rendered };
+        plans.push(plan(index, substitute, rendered));
+        previous = names;
     }
     plans
+}
+
+/// The names an entry starts with: as printed, and one by one when they are a name list.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct EntryNames {
+    whole: Option<String>,
+    each: Option<Vec<String>>,
+}
+
+/// What of an entry's names repeats the entry before's, by the style's rule (CSL 1.0.2,
+/// `subsequent-author-substitute-rule`).
+fn substitution(
+    rule: SubsequentAuthorSubstituteRule,
+    text: &str,
+    names: &EntryNames,
+    previous: &EntryNames,
+) -> Option<NamesSubstitute> {
+    let whole_same = names.whole.is_some() && names.whole == previous.whole;
+    let each = |count: usize| {
+        (count > 0).then(|| NamesSubstitute::Each {
+            text: text.to_string(),
+            count,
+        })
+    };
+    // Text in place of names (a title, by `cs:substitute`) is one name for the partial rules.
+    let leading = match (&names.each, &previous.each) {
+        (Some(these), Some(those)) => these.iter().zip(those).take_while(|(a, b)| a == b).count(),
+        (None, None) => usize::from(whole_same),
+        _ => 0,
+    };
+    match rule {
+        SubsequentAuthorSubstituteRule::CompleteAll => {
+            whole_same.then(|| NamesSubstitute::Whole(text.to_string()))
+        }
+        SubsequentAuthorSubstituteRule::CompleteEach => whole_same
+            .then(|| each(names.each.as_ref().map_or(1, Vec::len)))
+            .flatten(),
+        SubsequentAuthorSubstituteRule::PartialEach => each(leading),
+        SubsequentAuthorSubstituteRule::PartialFirst => each(leading.min(1)),
+    }
 }
 
 /// The entry as printed; `None` when it prints nothing.
@@ -94,13 +131,7 @@ pub fn finish_entry(style: &Prepared, plan: &EntryPlan) -> Option<Vec<Inline>> {
     let punct = style.punctuation_in_quote();
     let mut pieces = match &plan.rendered {
         Some(pieces) => pieces.clone(),
-        None => {
-            let substitute = bibliography
-                .subsequent_author_substitute
-                .clone()
-                .filter(|_| plan.substitute);
-            render_pieces(style, plan.reference, &plan.state, substitute).0
-        }
+        None => render_pieces(style, plan.reference, &plan.state, plan.substitute.clone()).0,
     };
     if bibliography.second_field_align.is_some() {
         // The layout's suffix belongs to the text beside the margin.
@@ -154,10 +185,10 @@ fn render_pieces(
     style: &Prepared,
     reference: &Reference,
     state: &CiteState,
-    substitute: Option<String>,
-) -> (Vec<Vec<Inline>>, Option<String>) {
+    substitute: Option<NamesSubstitute>,
+) -> (Vec<Vec<Inline>>, EntryNames) {
     let Some(bibliography) = &style.csl.bibliography else {
-        return (Vec::new(), None);
+        return (Vec::new(), EntryNames::default());
     };
     let mut ctx = Ctx::new(style, reference, state, Mode::Bibliography);
     ctx.names_substitute = substitute;
@@ -167,7 +198,10 @@ fn render_pieces(
         .iter()
         .map(|element| render(&ctx, element))
         .collect();
-    let names = ctx.first_names.borrow().as_ref().map(|n| plain(n));
+    let names = EntryNames {
+        whole: ctx.first_names.borrow().as_ref().map(|n| plain(n)),
+        each: ctx.first_name_texts.borrow_mut().take(),
+    };
     (pieces, names)
 }
 

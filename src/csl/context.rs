@@ -177,7 +177,9 @@ pub struct Ctx<'a> {
     /// Whether a names element has rendered yet in this cite.
     pub names_seen: Cell<bool>,
     /// subsequent-author-substitute: what the first names element prints instead.
-    pub names_substitute: Option<String>,
+    pub names_substitute: Option<NamesSubstitute>,
+    /// Each name the first name list printed, as plain text (which names repeat).
+    pub first_name_texts: RefCell<Option<Vec<String>>>,
     /// Inside a `cs:substitute`: a variable that prints is suppressed at once.
     pub in_substitute: Cell<bool>,
 }
@@ -205,6 +207,7 @@ impl<'a> Ctx<'a> {
             first_names: RefCell::new(None),
             names_seen: Cell::new(false),
             names_substitute: None,
+            first_name_texts: RefCell::new(None),
             in_substitute: Cell::new(false),
         }
     }
@@ -240,4 +243,15 @@ impl<'a> Ctx<'a> {
     pub fn punctuation_in_quote(&self) -> bool {
         self.style.punctuation_in_quote()
     }
+}
+
+/// What subsequent-author-substitute puts in place of an entry's first names (CSL 1.0.2,
+/// `subsequent-author-substitute-rule`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NamesSubstitute {
+    /// The whole name list, its "and" and "et al." with it (`complete-all`).
+    Whole(String),
+    /// Each of the list's first `count` names, one by one (`complete-each`, `partial-each`,
+    /// `partial-first`); delimiters, "and" and "et al." stay.
+    Each { text: String, count: usize },
 }

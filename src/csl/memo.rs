@@ -125,7 +125,7 @@ pub struct Memo {
     /// Each reference's first cite as plain text, which disambiguation compares.
     pub(super) cite_texts: Table<String>,
     /// The names each bibliography entry starts with (subsequent-author-substitute).
-    pub(super) entry_names: Table<Option<String>>,
+    pub(super) entry_names: Table<super::bibliography::EntryNames>,
 }
 
 impl Memo {

@@ -9,7 +9,7 @@ use citationberg::{
 };
 use citationberg::{ToAffixes, ToFormatting};
 
-use super::context::{Ctx, Mode, Position};
+use super::context::{Ctx, Mode, NamesSubstitute, Position};
 use super::name_parts::render_name;
 use super::output::{is_empty, join, plain, with_affixes, Inline};
 use super::reference::Name;
@@ -24,14 +24,26 @@ pub fn render_names(ctx: &Ctx, names: &Names) -> Vec<Inline> {
         if ctx.suppress_author {
             return Vec::new();
         }
-        if let Some(substitute) = &ctx.names_substitute {
-            return rich::parse(substitute)
-                .into_iter()
-                .filter(|_| !substitute.is_empty())
-                .collect();
+        match &ctx.names_substitute {
+            Some(NamesSubstitute::Whole(text)) => return substitute_text(text),
+            // Text in place of names (a title, by `cs:substitute`) counts as one name.
+            Some(NamesSubstitute::Each { text, count })
+                if *count > 0 && ctx.first_name_texts.borrow().is_none() =>
+            {
+                return substitute_text(text)
+            }
+            _ => {}
         }
     }
     out
+}
+
+fn substitute_text(text: &str) -> Vec<Inline> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        rich::parse(text)
+    }
 }
 
 fn render_names_inner(ctx: &Ctx, names: &Names) -> Vec<Inline> {
@@ -245,13 +257,27 @@ fn render_list(
     let use_last = use_last && truncated && list.len() >= shown + 2;
     let punct = ctx.punctuation_in_quote();
 
-    let rendered: Vec<(Vec<Inline>, bool)> = list[..shown]
+    let mut rendered: Vec<(Vec<Inline>, bool)> = list[..shown]
         .iter()
         .enumerate()
         .map(|(index, name)| render_name(ctx, element, options, name, index))
         .collect();
     if shown == 0 {
         return Vec::new();
+    }
+    // The entry's first name list: its names, for the next entry to compare with, and those
+    // that repeat the entry before's given way to subsequent-author-substitute.
+    if ctx.mode == Mode::Bibliography
+        && !ctx.names_seen.get()
+        && ctx.first_name_texts.borrow().is_none()
+    {
+        *ctx.first_name_texts.borrow_mut() =
+            Some(rendered.iter().map(|(name, _)| plain(name)).collect());
+        if let Some(NamesSubstitute::Each { text, count }) = &ctx.names_substitute {
+            for (name, _) in rendered.iter_mut().take(*count) {
+                *name = substitute_text(text);
+            }
+        }
     }
     let and_term = match options.and {
         Some(NameAnd::Text) => ctx
