@@ -214,7 +214,10 @@ pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote
             }
             Merge::ReplaceFirst => {
                 if let Some(text) = last_text_mut(out) {
-                    text.pop();
+                    // The mark it gave way to may have stood after a closing quote: “colon!”.
+                    if text.pop().is_some() {
+                        return append(out, more, punctuation_in_quote);
+                    }
                 }
             }
             // A space after a space, or after a no-break space a name part ends with.
@@ -356,6 +359,23 @@ mod tests {
         assert_eq!(
             to_suite_html(&out, &QuoteMarks::default()),
             "\u{201c}Title,\u{201d} 2000"
+        );
+    }
+
+    #[test]
+    fn a_question_mark_replaces_a_colon_and_goes_inside_the_quotes() {
+        let mut out = vec![Inline::Quoted(vec![t("Title")]), t(":")];
+        append(&mut out, vec![t("? Next")], true);
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "\u{201c}Title?\u{201d} Next"
+        );
+        let mut out = vec![Inline::Quoted(vec![t("Title")]), t(";")];
+        append(&mut out, vec![t("! Next")], false);
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "\u{201c}Title\u{201d}! Next",
+            "outside the quotes where the locale keeps punctuation out"
         );
     }
 
