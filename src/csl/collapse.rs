@@ -149,13 +149,22 @@ fn collapse_years(
         .clone()
         .unwrap_or_else(|| ", ".to_string());
     let after_collapse = citation.get_after_collapse_delimiter().to_string();
+    // Without a `year-suffix-delimiter` of its own, a style's `cite-group-delimiter` comes
+    // between the letters ("2015a, b"), as citeproc-js and the suite have it; the layout's
+    // delimiter only where neither is set.
+    let year_suffix_delimiter = citation
+        .year_suffix_delimiter
+        .clone()
+        .or_else(|| citation.cite_group_delimiter.clone())
+        .unwrap_or_else(|| citation.get_year_suffix_delimiter().to_string());
     let mut out: Vec<(Vec<Inline>, Option<String>)> = Vec::new();
     let mut index = 0;
     let mut previous_collapsed = false;
     while index < cites.len() {
         let names = cites[index].names.clone();
         let mut end = index;
-        while end + 1 < cites.len() && names.is_some() && cites[end + 1].names == names {
+        // Cites that print no names at all (a style of dates alone) group together too.
+        while end + 1 < cites.len() && cites[end + 1].names == names {
             end += 1;
         }
         let delimiter_before = if out.is_empty() {
@@ -214,9 +223,7 @@ fn collapse_years(
                     .year_suffix
                     .map(year_suffix_letters)
                     .unwrap_or_default();
-                piece.push(Inline::text(
-                    citation.get_year_suffix_delimiter().to_string(),
-                ));
+                piece.push(Inline::text(year_suffix_delimiter.clone()));
                 piece.push(Inline::text(letter));
                 member += 1;
                 previous_suffix_only = true;
