@@ -15,7 +15,14 @@ pub fn collapse(
     delimiter: &str,
 ) -> Vec<(Vec<Inline>, Option<String>)> {
     let citation = &style.csl.citation;
-    let grouping = citation.collapse.is_some() || citation.cite_group_delimiter.is_some();
+    // Cites move next to those by the same names only in a sorted citation; unsorted, they
+    // keep the order the author wrote them in (the suite's
+    // name_CiteGroupDelimiterWithYearSuffixCollapse2), and only neighbours collapse.
+    let grouping = (citation.collapse.is_some() || citation.cite_group_delimiter.is_some())
+        && citation
+            .sort
+            .as_ref()
+            .is_some_and(|sort| !sort.keys.is_empty());
     let cites = if grouping && citation.collapse != Some(Collapse::CitationNumber) {
         group_by_names(cites)
     } else {
