@@ -115,10 +115,7 @@ fn split_particles(name: &mut Name) {
     if let Some(family) = name.family.clone() {
         if name.non_dropping_particle.is_none() {
             let words: Vec<&str> = family.split(' ').collect();
-            let lower = words
-                .iter()
-                .take_while(|w| w.chars().next().is_some_and(char::is_lowercase))
-                .count();
+            let lower = words.iter().take_while(|w| is_particle_word(w)).count();
             if lower > 0 && lower < words.len() {
                 name.non_dropping_particle = Some(words[..lower].join(" "));
                 name.family = Some(words[lower..].join(" "));
@@ -161,7 +158,7 @@ fn split_particles(name: &mut Name) {
         let lower = words
             .iter()
             .rev()
-            .take_while(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .take_while(|w| is_particle_word(w))
             .count();
         if name.dropping_particle.is_none() && lower > 0 && lower < words.len() {
             name.dropping_particle = Some(words[words.len() - lower..].join(" "));
@@ -170,6 +167,15 @@ fn split_particles(name: &mut Name) {
             name.given = Some(given);
         }
     }
+}
+
+/// A word of a particle: "van", "de", and Dutch "'t" ('t Hooft, in 't Veld), lowercase after
+/// any apostrophe.
+fn is_particle_word(word: &str) -> bool {
+    word.trim_start_matches(['\'', '\u{2019}'])
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
 }
 
 /// "al-One" → ("al-", "One").
@@ -273,4 +279,39 @@ pub fn parse_raw(raw: &str) -> Option<Date> {
         date.literal = Some(raw.to_string());
     }
     Some(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use citationberg::taxonomy::NameVariable;
+
+    fn names_of(family: &str, given: &str) -> Name {
+        let item = serde_json::json!({
+            "id": "x", "type": "book",
+            "author": [{"family": family, "given": given}]
+        });
+        let reference = reference(&item).expect("a reference");
+        let list = reference.names(NameVariable::Author).expect("authors");
+        list[0].clone()
+    }
+
+    #[test]
+    fn particles_are_split_from_family_and_given_names_apostrophes_and_all() {
+        let hooft = names_of("'t Hooft", "Gerard");
+        assert_eq!(hooft.non_dropping_particle.as_deref(), Some("'t"));
+        assert_eq!(hooft.family.as_deref(), Some("Hooft"));
+        let veld = names_of("in 't Veld", "Jan");
+        assert_eq!(veld.non_dropping_particle.as_deref(), Some("in 't"));
+        assert_eq!(veld.family.as_deref(), Some("Veld"));
+        let gogh = names_of("Gogh", "Vincent van");
+        assert_eq!(gogh.dropping_particle.as_deref(), Some("van"));
+        assert_eq!(gogh.given.as_deref(), Some("Vincent"));
+        let hooft = names_of("Hooft", "Gerard 't");
+        assert_eq!(hooft.dropping_particle.as_deref(), Some("'t"));
+        assert_eq!(
+            names_of("O'Brien", "Pat").family.as_deref(),
+            Some("O'Brien")
+        );
+    }
 }
