@@ -86,6 +86,7 @@ pub fn name(value: &Json) -> Option<Name> {
         literal: text(fields.get("literal")),
         comma_suffix: flag(fields.get("comma-suffix")),
         static_ordering: flag(fields.get("static-ordering")),
+        particle_space: false,
         alias: None,
     };
     if name.literal.is_none() && name.family.is_none() && name.given.is_none() {
@@ -117,7 +118,10 @@ fn split_particles(name: &mut Name) {
             let words: Vec<&str> = family.split(' ').collect();
             let lower = words.iter().take_while(|w| is_particle_word(w)).count();
             if lower > 0 && lower < words.len() {
-                name.non_dropping_particle = Some(words[..lower].join(" "));
+                let particle = words[..lower].join(" ");
+                // "de' Frinkle" keeps the space it was written with; "d'Wander" has none.
+                name.particle_space = particle.ends_with(['\'', '\u{2019}']);
+                name.non_dropping_particle = Some(particle);
                 name.family = Some(words[lower..].join(" "));
             } else if let Some((particle, rest)) = hyphenated_particle(&family) {
                 name.non_dropping_particle = Some(particle);

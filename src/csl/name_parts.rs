@@ -80,10 +80,11 @@ pub(super) fn render_name(
     };
     let demote = ctx.style.csl.settings.demote_non_dropping_particle;
 
-    let family_pieces = [
-        piece(non_dropping, family_part),
-        piece(Some(family), family_part),
-    ];
+    let particle = Piece {
+        spaced: name.particle_space,
+        ..piece(non_dropping, family_part)
+    };
+    let family_pieces = [particle, piece(Some(family), family_part)];
     if form == NameForm::Short {
         return (styled(ctx, family_part, &family_pieces), false);
     }
@@ -142,18 +143,16 @@ pub(super) fn render_name(
     });
     let display_pieces = [
         Piece {
-            text: dropping,
-            part: family_part,
             cased: false,
-            attached: false,
+            ..piece(dropping, family_part)
         },
-        piece(non_dropping, family_part),
+        particle,
         piece(Some(family), family_part),
         Piece {
-            text: suffix_text.as_deref(),
             part: None,
             cased: false,
             attached: true,
+            ..piece(suffix_text.as_deref(), None)
         },
     ];
     out.extend(styled(ctx, family_part, &display_pieces));
@@ -162,12 +161,15 @@ pub(super) fn render_name(
 
 /// A piece of a name: its text, the name-part whose formatting (and, if `cased`, text case)
 /// it takes.
+#[derive(Clone, Copy)]
 struct Piece<'a> {
     text: Option<&'a str>,
     part: Option<&'a NamePart>,
     cased: bool,
     /// Printed as is, without a space before it (a suffix carries its own separator).
     attached: bool,
+    /// Followed by a space even though it ends in an apostrophe.
+    spaced: bool,
 }
 
 fn piece<'a>(text: Option<&'a str>, part: Option<&'a NamePart>) -> Piece<'a> {
@@ -176,6 +178,7 @@ fn piece<'a>(text: Option<&'a str>, part: Option<&'a NamePart>) -> Piece<'a> {
         part,
         cased: true,
         attached: false,
+        spaced: false,
     }
 }
 
@@ -185,6 +188,7 @@ fn piece<'a>(text: Option<&'a str>, part: Option<&'a NamePart>) -> Piece<'a> {
 fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::new();
     let mut previous = String::new();
+    let mut previous_spaced = false;
     for piece in pieces {
         let Some(text) = piece.text.filter(|t| !t.is_empty()) else {
             continue;
@@ -193,7 +197,8 @@ fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline
             out.extend(rich::parse(text));
             continue;
         }
-        if !previous.is_empty() && !previous.ends_with(['\'', '\u{2019}', '-']) {
+        if !previous.is_empty() && (previous_spaced || !previous.ends_with(['\'', '\u{2019}', '-']))
+        {
             out.push(Inline::text(" "));
         }
         let mut body = rich::parse(text);
@@ -214,6 +219,7 @@ fn styled(ctx: &Ctx, affixes: Option<&NamePart>, pieces: &[Piece]) -> Vec<Inline
         }
         out.extend(body);
         previous = text.to_string();
+        previous_spaced = piece.spaced;
     }
     match affixes {
         Some(part) => with_affixes(

@@ -463,9 +463,10 @@ pub fn sort_key(ctx: &Ctx, name: &Name) -> String {
     let demote = ctx.style.csl.settings.demote_non_dropping_particle;
     let family = name.family.clone().unwrap_or_default();
     let family = match demote {
-        DemoteNonDroppingParticle::Never => {
-            join_words(&[name.non_dropping_particle.as_deref(), Some(&family)])
-        }
+        DemoteNonDroppingParticle::Never => match &name.non_dropping_particle {
+            Some(particle) if name.particle_space => format!("{particle} {family}"),
+            particle => join_words(&[particle.as_deref(), Some(&family)]),
+        },
         _ => family,
     };
     let mut key = vec![family];

@@ -47,6 +47,8 @@ pub struct Name {
     pub literal: Option<String>,
     /// "Smith, Jr." rather than "Smith Jr.".
     pub comma_suffix: bool,
+    /// A space after a particle that ends in an apostrophe ("de' Frinkle", not "d'Wander").
+    pub particle_space: bool,
     /// Given name after the family name whatever the style says (Chinese, Japanese…).
     pub static_ordering: bool,
     /// brief's extension: the short name the text cites an organisation by ("CSIS").

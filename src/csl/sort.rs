@@ -101,14 +101,25 @@ fn variable_key(
 }
 
 fn text_key(text: &str) -> KeyValue {
+    let quote_or_bracket = |c: &char| {
+        matches!(
+            c,
+            '[' | ']' | '"' | '\u{201c}' | '\u{201d}' | '\u{2018}' | ','
+        )
+    };
+    let apostrophe = |c: char| c == '\'' || c == '\u{2019}';
+    // An apostrophe that starts the key is not sorted on ("'t Hooft" sorts as "t Hooft"); one
+    // inside sorts before the letters, so "d'Wander" comes before "de' Frinkle".
+    let mut started = false;
     let folded: String = text
         .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '[' | ']' | '"' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '\'' | ','
-            )
+        .filter(|c| !quote_or_bracket(c))
+        .filter(|&c| {
+            let keep = started || !(apostrophe(c) || c.is_whitespace());
+            started |= keep;
+            keep
         })
+        .map(|c| if apostrophe(c) { '\'' } else { c })
         .flat_map(fold)
         .collect();
     let folded = folded.trim().to_string();
