@@ -21,11 +21,14 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ left in the repository
+import differences  # noqa: E402  (beside this file)
+
 REPO = Path(__file__).resolve().parents[2]
 FLOOR_FILE = Path(__file__).resolve().with_name("citeproc-floor.tsv")
-# Every difference from Pandoc that is left, each with the rule that says which side is right.
-DIFFERENCES_FILE = Path(__file__).resolve().with_name("citeproc-differences.tsv")
-UNEXPLAINED = "unexplained"
+# The Pandoc the listed differences were taken with (pypandoc-binary 1.17 ships Pandoc 3.9):
+# another one prints other texts, and every fingerprint would stop matching.
+PYPANDOC = "pypandoc-binary==1.17"
 GOAL_ENTRIES = 95.0
 GOAL_IN_TEXT = 98.0
 # brief's own additions inside a reference entry's <li>, not part of the formatted entry.
@@ -165,13 +168,13 @@ def find_pandoc():
         found = sorted(REPO.glob(pattern))
         if not found:
             venv = REPO / ".venv-pandoc"
-            print(f"installing Pandoc 3 into {venv} (pypandoc-binary)…", file=sys.stderr)
+            print(f"installing Pandoc 3 into {venv} ({PYPANDOC})…", file=sys.stderr)
             try:
                 subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-                subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
-                                "pypandoc-binary"], check=True)
+                subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", PYPANDOC],
+                               check=True)
             except (OSError, subprocess.CalledProcessError) as error:
-                raise Setup(f"could not install pypandoc-binary into {venv}: {error}")
+                raise Setup(f"could not install {PYPANDOC} into {venv}: {error}")
             found = sorted(REPO.glob(pattern))
             if not found:
                 raise Setup(f"pypandoc-binary installed no {pattern}")
@@ -363,7 +366,7 @@ def summarise(pairs, styles):
             "in_text_identical": sum(p["identical"] for p in cites),
             "in_text_total": len(cites),
             "differences": sum(not p["identical"] for p in mine),
-            "differences_listed": sum(explained(p) for p in mine),
+            "differences_listed": sum(differences.explained(p) for p in mine),
         }
     return rows
 
@@ -416,113 +419,6 @@ def print_diff(pairs):
         print(f"   brief : {p['brief'] if p['brief'] is not None else '(none)'}")
         print(f"   pandoc: {p['pandoc'] if p['pandoc'] is not None else '(none)'}")
     print()
-
-
-# --- Listed differences ---------------------------------------------------------------------
-
-DIFFERENCE_COLUMNS = ["style", "paper", "kind", "key", "rules", "fingerprint"]
-
-
-def fingerprint(p):
-    """Both sides' text: a listed difference that changes on either side is listed no more."""
-    text = f"{p['brief']}\x00{p['pandoc']}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def difference_id(p):
-    return (p["style"], p["paper"], p["kind"], p["key"], fingerprint(p))
-
-
-def explained(p):
-    """Listed, and with rules the README defines."""
-    return not p["identical"] and bool(p.get("rules")) and not p.get("undefined_rules") \
-        and UNEXPLAINED not in p["rules"]
-
-
-def read_differences():
-    if not DIFFERENCES_FILE.is_file():
-        return []
-    rows = []
-    for number, line in enumerate(DIFFERENCES_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#") or line.startswith("style\t"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(DIFFERENCE_COLUMNS):
-            raise Setup(f"{DIFFERENCES_FILE.name}:{number}: expected "
-                        f"{len(DIFFERENCE_COLUMNS)} tab-separated columns, found {len(cells)}")
-        row = dict(zip(DIFFERENCE_COLUMNS, cells))
-        row["rules"] = [r.strip() for r in row["rules"].split(",") if r.strip()]
-        row["line"] = number
-        rows.append(row)
-    return rows
-
-
-def attach_rules(pairs, listed):
-    """Gives each differing pair the rules of its listed row; returns the rows left over."""
-    defined = documented_rules()
-    waiting = {}
-    for row in listed:
-        key = (row["style"], row["paper"], row["kind"], row["key"], row["fingerprint"])
-        waiting.setdefault(key, []).append(row)
-    for p in pairs:
-        if p["identical"]:
-            continue
-        rows = waiting.get(difference_id(p))
-        p["rules"] = rows.pop(0)["rules"] if rows else None
-        p["undefined_rules"] = [r for r in p["rules"] or []
-                                if r not in defined and r != UNEXPLAINED]
-    return [row for rows in waiting.values() for row in rows]
-
-
-def documented_rules():
-    """The rule names the README's list of differences defines: each bullet opens with its
-    title in bold and, in parentheses, its names in backticks and their counts."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.find("### Differences from Pandoc's citeproc")
-    section = readme[start:] if start >= 0 else ""
-    end = section.find("\n## ")
-    section = section[:end] if end >= 0 else section
-    names = set()
-    for group in re.findall(r"^- \*\*.*?\*\* \(([^)]*)\)", section, re.M | re.S):
-        names.update(re.findall(r"`([a-z0-9-]+)`", group))
-    return names
-
-
-def check_differences(pairs, stale):
-    problems = []
-    for p in pairs:
-        if p["identical"]:
-            continue
-        where = f"{p['style']} · {p['paper']} · {p['kind']} {p['key']}"
-        if not p.get("rules"):
-            problems.append(f"{where}: a difference not in {DIFFERENCES_FILE.name} "
-                            "(new, or its text changed)")
-        elif UNEXPLAINED in p["rules"]:
-            problems.append(f"{where}: listed as {UNEXPLAINED}")
-        for rule in p.get("undefined_rules") or []:
-            problems.append(f"{where}: rule `{rule}` is not in the README's list")
-    for row in stale:
-        problems.append(f"{DIFFERENCES_FILE.name}:{row['line']}: {row['style']} · "
-                        f"{row['paper']} · {row['kind']} {row['key']} differs no more "
-                        "(run --record)")
-    return problems
-
-
-def write_differences(pairs):
-    """Lists today's differences, keeping the rules of those already listed."""
-    out = ["# Every difference from Pandoc's citeproc left on the JOSS corpus, with the rules",
-           "# (README, \"Differences from Pandoc's citeproc\") that say which side is right.",
-           "# The fingerprint covers both texts: if either changes, the row no longer matches.",
-           f"# --record rewrites this file; a new difference gets `{UNEXPLAINED}`, which",
-           "# --check refuses until a rule is written in its place.",
-           "\t".join(DIFFERENCE_COLUMNS)]
-    for p in pairs:
-        if p["identical"]:
-            continue
-        rules = p.get("rules") or [UNEXPLAINED]
-        out.append("\t".join([p["style"], p["paper"], p["kind"], p["key"], ",".join(rules),
-                              fingerprint(p)]))
-    DIFFERENCES_FILE.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 # --- Floors ---------------------------------------------------------------------------------
@@ -613,7 +509,8 @@ def main():
     failures = [f"{r['style']} · {r['paper']}: {r['brief_error']}"
                 for r in results if r["brief_error"]]
     # The list of differences is for what readers get, `brief build`, not the engine alone.
-    stale = attach_rules(pairs, read_differences()) if not engine else []
+    listing = differences.read(Setup) if not engine else differences.Listing([], None)
+    stale = differences.attach_rules(pairs, listing) if not engine else []
     rows = summarise(pairs, [s.stem for s in styles])
 
     if args.diff:
@@ -638,19 +535,20 @@ def main():
         else:
             print(f"floors held ({FLOOR_FILE.name})")
         if not engine:
-            problems = check_differences(pairs, stale)
+            problems = differences.check(pairs, stale, listing, version)
             for line in problems:
                 print(f"not listed: {line}")
             if problems:
                 status = 1
             else:
-                print(f"every difference listed with a rule ({DIFFERENCES_FILE.name})")
+                print("every difference listed with a rule "
+                      f"({differences.DIFFERENCES_FILE.name})")
     if args.record:
         write_floors(rows, version)
         print(f"recorded {FLOOR_FILE.name}")
         if not engine:
-            write_differences(pairs)
-            print(f"recorded {DIFFERENCES_FILE.name}")
+            differences.write(pairs, version)
+            print(f"recorded {differences.DIFFERENCES_FILE.name}")
     return status
 
 
