@@ -132,8 +132,10 @@ fn group_only(
         .clone()
         .unwrap_or_else(|| ", ".to_string());
     let mut out: Vec<(Vec<Inline>, Option<String>)> = Vec::new();
+    let nameless = prints_no_names(&cites);
     for (index, cite) in cites.iter().enumerate() {
-        let same_group = index > 0 && cite.names.is_some() && cites[index - 1].names == cite.names;
+        let same_group =
+            index > 0 && (cite.names.is_some() || nameless) && cites[index - 1].names == cite.names;
         let before = match (index, same_group) {
             (0, _) => None,
             (_, true) => Some(group_delimiter.clone()),
@@ -165,13 +167,16 @@ fn collapse_years(
         .or_else(|| citation.cite_group_delimiter.clone())
         .unwrap_or_else(|| citation.get_year_suffix_delimiter().to_string());
     let mut out: Vec<(Vec<Inline>, Option<String>)> = Vec::new();
+    let nameless = prints_no_names(&cites);
     let mut index = 0;
     let mut previous_collapsed = false;
     while index < cites.len() {
         let names = cites[index].names.clone();
         let mut end = index;
-        // Cites that print no names at all (a style of dates alone) group together too.
-        while end + 1 < cites.len() && cites[end + 1].names == names {
+        while end + 1 < cites.len()
+            && cites[end + 1].names == names
+            && (names.is_some() || nameless)
+        {
             end += 1;
         }
         let delimiter_before = if out.is_empty() {
@@ -258,6 +263,13 @@ fn collapse_years(
         index = end + 1;
     }
     out
+}
+
+/// A citation none of whose cites prints names (a style of dates alone): its neighbouring
+/// cites group as cites by the same names do ("(1965a,b)", as citeproc-js has it). Where some
+/// cites print names, one that prints none is a work of its own.
+fn prints_no_names(cites: &[RenderedCite]) -> bool {
+    cites.iter().all(|cite| cite.names.is_none())
 }
 
 fn same_year_with_suffixes(a: &RenderedCite, b: &RenderedCite) -> bool {

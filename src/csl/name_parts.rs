@@ -144,6 +144,8 @@ pub(super) fn render_name(
     let display_pieces = [
         Piece {
             cased: false,
+            // Next to the family name when there is no other particle: "Tom de' Frinkle".
+            spaced: name.particle_space && non_dropping.is_none(),
             ..piece(dropping, family_part)
         },
         particle,

@@ -214,10 +214,12 @@ pub fn append(out: &mut Vec<Inline>, mut more: Vec<Inline>, punctuation_in_quote
             }
             Merge::ReplaceFirst => {
                 if let Some(text) = last_text_mut(out) {
-                    // The mark it gave way to may have stood after a closing quote: “colon!”.
-                    if text.pop().is_some() {
-                        return append(out, more, punctuation_in_quote);
-                    }
+                    text.pop();
+                }
+                // The mark it gave way to may have stood after a closing quote: “colon!”.
+                // Only then again: outside the quotes, the title's own colon stays.
+                if punctuation_in_quote && ends_in_quote(out).is_some() {
+                    return append(out, more, punctuation_in_quote);
                 }
             }
             // A space after a space, or after a no-break space a name part ends with.
@@ -369,6 +371,13 @@ mod tests {
         assert_eq!(
             to_suite_html(&out, &QuoteMarks::default()),
             "\u{201c}Title?\u{201d} Next"
+        );
+        let mut out = vec![Inline::Quoted(vec![t("Title:")]), t(":")];
+        append(&mut out, vec![t("? Next")], false);
+        assert_eq!(
+            to_suite_html(&out, &QuoteMarks::default()),
+            "\u{201c}Title:\u{201d}? Next",
+            "the colon inside the quotes is the title's"
         );
         let mut out = vec![Inline::Quoted(vec![t("Title")]), t(";")];
         append(&mut out, vec![t("! Next")], false);

@@ -177,3 +177,26 @@ pub fn compare(sort: &Sort, a: &[KeyValue], b: &[KeyValue]) -> Ordering {
     }
     Ordering::Equal
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> String {
+        match text_key(text) {
+            KeyValue::Text(key) => key,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn apostrophes_sort_before_letters_and_a_leading_one_not_at_all() {
+        assert!(
+            key("O'Brien") < key("Oakes"),
+            "as a Unicode collation has it"
+        );
+        assert!(key("d\u{2019}Wander") < key("de\u{2019} Frinkle"));
+        assert_eq!(key("\u{2019}t Hooft"), key("t Hooft"));
+        assert_eq!(key("\u{201c}Quoted\u{201d} Title"), key("Quoted Title"));
+    }
+}

@@ -151,8 +151,18 @@ fn parse_name(tokens: &[Token<'_>]) -> Option<Name> {
         return None;
     }
     name.family = (!family.is_empty()).then_some(family);
-    name.non_dropping_particle = particle;
     name.dropping_particle = non_empty(join(&von, false));
+    // "de' Frinkle": a particle written apart from the name keeps its space, apostrophe and
+    // all ("d'Wander" is one word, and stays one).
+    let apart = match (&particle, &name.dropping_particle) {
+        (Some((_, apart)), _) => *apart,
+        (None, Some(_)) => true,
+        (None, None) => false,
+    };
+    let particle = particle.map(|(particle, _)| particle);
+    let adjacent = particle.as_deref().or(name.dropping_particle.as_deref());
+    name.particle_space = apart && adjacent.is_some_and(|p| p.ends_with(['\'', '\u{2019}']));
+    name.non_dropping_particle = particle;
     name.given = non_empty(join(&first, true));
     name.suffix = non_empty(join(&suffix, false));
     if name.family.is_none() {
@@ -199,12 +209,16 @@ fn split_von_last<'a>(words: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
 }
 
 /// Lower-case words at the head of a family name (`{van Gogh}`), or a prefix joined by an
-/// apostrophe or hyphen (`d'Alembert`, `al-Khwarizmi`), as a non-dropping particle.
-fn split_particle(family: &str) -> (Option<String>, String) {
+/// apostrophe or hyphen (`d'Alembert`, `al-Khwarizmi`), as a non-dropping particle, and
+/// whether a space stood after it.
+fn split_particle(family: &str) -> (Option<(String, bool)>, String) {
     let words: Vec<&str> = family.split(' ').collect();
     let lower = words.iter().take_while(|w| starts_lower(w)).count();
     if lower > 0 && lower < words.len() {
-        return (Some(words[..lower].join(" ")), words[lower..].join(" "));
+        return (
+            Some((words[..lower].join(" "), true)),
+            words[lower..].join(" "),
+        );
     }
     let prefix_len = family
         .find(|c: char| !c.is_lowercase())
@@ -218,7 +232,7 @@ fn split_particle(family: &str) -> (Option<String>, String) {
             if next.is_uppercase() {
                 let split = prefix_len + joiner.len_utf8();
                 return (
-                    Some(family[..split].to_string()),
+                    Some((family[..split].to_string(), false)),
                     family[split..].to_string(),
                 );
             }

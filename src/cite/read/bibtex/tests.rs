@@ -204,3 +204,34 @@ fn hostile_files_are_read_in_bounded_time_and_depth() {
         .iter()
         .any(|w| w.message.contains("goes more than 8 deep")));
 }
+
+#[test]
+fn a_particle_written_apart_from_the_name_keeps_its_space() {
+    let reference = read(
+        r"@book{b, author = {Tom de' Frinkle and {de' Frinkle}, Bevis and d'Wander, William
+          and Gerard 't Hooft}, title = {T}, year = 2000}",
+    );
+    let authors = reference.names(NameVariable::Author).unwrap();
+    let parts = |n: &Name| {
+        (
+            n.dropping_particle.clone(),
+            n.non_dropping_particle.clone(),
+            n.family.clone(),
+            n.particle_space,
+        )
+    };
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        parts(&authors[0]),
+        (some("de’"), None, some("Frinkle"), true)
+    );
+    assert_eq!(
+        parts(&authors[1]),
+        (None, some("de’"), some("Frinkle"), true)
+    );
+    assert_eq!(
+        parts(&authors[2]),
+        (None, some("d’"), some("Wander"), false)
+    );
+    assert_eq!(parts(&authors[3]), (some("’t"), None, some("Hooft"), false));
+}
