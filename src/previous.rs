@@ -121,6 +121,18 @@ pub fn output_key(out: &Path) -> String {
 pub type Stamp = (u64, u128, u64, u128);
 
 impl WrittenFile {
+    pub fn new(fingerprint: String, render_key: Option<String>, stamp: Stamp) -> WrittenFile {
+        let (length, modified, inode, changed) = stamp;
+        WrittenFile {
+            fingerprint,
+            length,
+            modified,
+            inode,
+            changed,
+            render_key,
+        }
+    }
+
     pub fn stamp(&self) -> Stamp {
         (self.length, self.modified, self.inode, self.changed)
     }
@@ -184,16 +196,8 @@ mod tests {
         fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
         fs::write(out.join("a/index.html"), "page").unwrap();
         let record = |path: &str| {
-            let mut file = WrittenFile {
-                fingerprint: "f".into(),
-                length: 0,
-                modified: 0,
-                inode: 0,
-                changed: 0,
-                render_key: Some("k".into()),
-            };
-            file.set_stamp(stamp(&fs::metadata(out.join(path)).unwrap()));
-            file
+            let stamp = stamp(&fs::metadata(out.join(path)).unwrap());
+            WrittenFile::new("f".into(), Some("k".into()), stamp)
         };
         let manifest = Manifest {
             out: output_key(&out),

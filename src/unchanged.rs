@@ -23,7 +23,7 @@ const RECORD: &str = "inputs.json";
 struct Record {
     key: String,
     /// The files read after loading, and what each read gave.
-    reads: Vec<(std::path::PathBuf, String)>,
+    reads: Vec<crate::paths::TracedRead>,
     /// The fingerprint of that build's record of the files it wrote: any later build that
     /// writes the site writes that record anew, and so leaves this one speaking for nothing.
     written: String,

@@ -369,16 +369,11 @@ fn write_new(
     };
     fs::write(target, &contents).map_err(|e| file_error(shown, e))?;
     let meta = fs::symlink_metadata(target).map_err(|e| file_error(shown, e))?;
-    let mut record = WrittenFile {
-        fingerprint: file.fingerprint.clone(),
-        length: 0,
-        modified: 0,
-        inode: 0,
-        changed: 0,
-        render_key: file.render_key.cloned(),
-    };
-    record.set_stamp(stamp(&meta));
-    Ok(record)
+    Ok(WrittenFile::new(
+        file.fingerprint.clone(),
+        file.render_key.cloned(),
+        stamp(&meta),
+    ))
 }
 
 /// Clears a temporary folder of an earlier build (checked to be brief's own).

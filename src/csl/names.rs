@@ -266,8 +266,16 @@ fn render_list(
         return Vec::new();
     }
     // The entry's first name list: its names, for the next entry to compare with, and those
-    // that repeat the entry before's given way to subsequent-author-substitute.
+    // that repeat the entry before's given way to subsequent-author-substitute (only kept for
+    // a style that substitutes).
+    let substitutes = ctx
+        .style
+        .csl
+        .bibliography
+        .as_ref()
+        .is_some_and(|b| b.subsequent_author_substitute.is_some());
     if ctx.mode == Mode::Bibliography
+        && substitutes
         && !ctx.names_seen.get()
         && ctx.first_name_texts.borrow().is_none()
     {

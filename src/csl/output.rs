@@ -366,23 +366,22 @@ mod tests {
 
     #[test]
     fn a_question_mark_replaces_a_colon_and_goes_inside_the_quotes() {
-        let mut out = vec![Inline::Quoted(vec![t("Title")]), t(":")];
-        append(&mut out, vec![t("? Next")], true);
+        let joined = |quoted: &str, mark: &str, more: &str, inside: bool| {
+            let mut out = vec![Inline::Quoted(vec![t(quoted)]), t(mark)];
+            append(&mut out, vec![t(more)], inside);
+            to_suite_html(&out, &QuoteMarks::default())
+        };
         assert_eq!(
-            to_suite_html(&out, &QuoteMarks::default()),
+            joined("Title", ":", "? Next", true),
             "\u{201c}Title?\u{201d} Next"
         );
-        let mut out = vec![Inline::Quoted(vec![t("Title:")]), t(":")];
-        append(&mut out, vec![t("? Next")], false);
         assert_eq!(
-            to_suite_html(&out, &QuoteMarks::default()),
+            joined("Title:", ":", "? Next", false),
             "\u{201c}Title:\u{201d}? Next",
             "the colon inside the quotes is the title's"
         );
-        let mut out = vec![Inline::Quoted(vec![t("Title")]), t(";")];
-        append(&mut out, vec![t("! Next")], false);
         assert_eq!(
-            to_suite_html(&out, &QuoteMarks::default()),
+            joined("Title", ";", "! Next", false),
             "\u{201c}Title\u{201d}! Next",
             "outside the quotes where the locale keeps punctuation out"
         );

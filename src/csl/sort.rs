@@ -110,15 +110,10 @@ fn text_key(text: &str) -> KeyValue {
     let apostrophe = |c: char| c == '\'' || c == '\u{2019}';
     // An apostrophe that starts the key is not sorted on ("'t Hooft" sorts as "t Hooft"); one
     // inside sorts before the letters, so "d'Wander" comes before "de' Frinkle".
-    let mut started = false;
     let folded: String = text
         .chars()
         .filter(|c| !quote_or_bracket(c))
-        .filter(|&c| {
-            let keep = started || !(apostrophe(c) || c.is_whitespace());
-            started |= keep;
-            keep
-        })
+        .skip_while(|&c| apostrophe(c) || c.is_whitespace())
         .map(|c| if apostrophe(c) { '\'' } else { c })
         .flat_map(fold)
         .collect();
